@@ -84,7 +84,9 @@ public final class RegistryClient {
     this.credentials = Map.copyOf(b.credentials);
     this.insecure = Set.copyOf(b.insecure);
     this.clock = b.clock;
+    // HTTP/1.1 only: no h2c upgrade attempts on plain-HTTP registries.
     this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(b.timeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
@@ -343,7 +345,10 @@ public final class RegistryClient {
           + " has schemaVersion " + schema + "; only schema version 2 (OCI, Docker v2) is supported", null);
     }
     String declared = text(root, "mediaType");
-    String mediaType = contentType != null && MediaTypes.MANIFESTS.contains(contentType) ? contentType : declared;
+    // The Content-Type decides; only a missing or generic one lets the document's own field speak.
+    boolean generic = contentType == null || contentType.equals("application/json")
+        || contentType.equals("application/octet-stream") || contentType.equals("text/plain");
+    String mediaType = generic ? declared : contentType;
     if (mediaType == null || !MediaTypes.MANIFESTS.contains(mediaType)) {
       throw fail(Reason.BAD_RESPONSE, repo, 200, "manifest " + reference + " in " + repo + " has media type "
           + (contentType != null ? contentType : declared) + "; expected one of " + MediaTypes.MANIFESTS, null);
