@@ -199,6 +199,24 @@ class RegistryClientTest {
   }
 
   @Test
+  void blobRedirect_isFollowed_andTheContentStillChecked() throws Exception {
+    Repository repo = registry.repository("demo/redirect");
+    byte[] content = "redirected blob".getBytes(StandardCharsets.UTF_8);
+    Digest digest = client.pushBlob(repo, content);
+    try (TamperingProxy proxy = TamperingProxy.in(registry.address())) {
+      // Like a registry that hands blob downloads to a storage service on another host.
+      proxy.rewrite((method, path, answer) -> path.contains("/blobs/sha256:")
+          ? new TamperingProxy.Answer(307, java.util.Map.of("Location",
+              List.of("http://" + registry.address() + path)), new byte[0])
+          : answer);
+      assertArrayEquals(content, client.fetchBlob(proxy.repository("demo/redirect"), digest, 100));
+      RegistryException wrong = assertThrows(RegistryException.class,
+          () -> client.fetchBlob(proxy.repository("demo/redirect"), Digest.of(new byte[] {7}), 100));
+      assertEquals(Reason.NOT_FOUND, wrong.reason(), wrong.getMessage());
+    }
+  }
+
+  @Test
   void unreachableRegistry_isANetworkErrorNamingTheAddress() throws Exception {
     int port;
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
