@@ -1,0 +1,198 @@
+package dev.stele.client.crypto;
+
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+
+/**
+ * Public keys: parsing from DER, their type, and the identity a transparency log gives a key.
+ *
+ * <p>The <b>log ID</b> is SHA-256 of the key's DER SubjectPublicKeyInfo; the <b>key hint</b> is its
+ * first four bytes (Rekor v1 API, PROTOCOL.md sections 4 and 7.1). Keys returned here come from
+ * the JDK's key factories, so {@link PublicKey#getEncoded()} is the canonical DER encoding: named
+ * curve, uncompressed point, NULL RSA parameters.
+ */
+public final class PublicKeys {
+  /** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes. */
+  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+  private PublicKeys() {}
+
+  /**
+   * Parses a DER SubjectPublicKeyInfo of a supported key type ({@link KeyType}).
+   *
+   * @throws InvalidKeyException if the bytes are not a key of a supported type and size
+   */
+  public static PublicKey fromDer(byte[] spki) throws InvalidKeyException {
+    KeyType type = typeOf(parseSpki(spki));
+    String jcaAlgorithm = type.isEcdsa() ? "EC" : type.isRsa() ? "RSA" : "Ed25519";
+    try {
+      return KeyFactory.getInstance(jcaAlgorithm).generatePublic(new X509EncodedKeySpec(spki));
+    } catch (InvalidKeySpecException e) {
+      throw new InvalidKeyException("malformed " + type + " public key: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks the " + jcaAlgorithm + " key factory", e);
+    }
+  }
+
+  /**
+   * Builds an Ed25519 public key from its 32-byte encoding (RFC 8032 section 5.1.5).
+   *
+   * @throws InvalidKeyException unless exactly 32 bytes encoding a curve point are given
+   */
+  public static PublicKey ed25519(byte[] raw) throws InvalidKeyException {
+    if (raw.length != 32) {
+      throw new InvalidKeyException("an Ed25519 public key is 32 bytes, got " + raw.length);
+    }
+    byte[] spki = Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + 32);
+    System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
+    PublicKey key = fromDer(spki);
+    bcParameters(key); // rejects encodings that are not a point on the curve
+    return key;
+  }
+
+  /**
+   * The 32-byte encoding of an Ed25519 public key.
+   *
+   * @throws InvalidKeyException if {@code key} is not an Ed25519 key
+   */
+  public static byte[] ed25519Raw(PublicKey key) throws InvalidKeyException {
+    byte[] der = encoded(key);
+    if (typeOf(parseSpki(der)) != KeyType.ED25519) {
+      throw new InvalidKeyException("expected an Ed25519 key, got " + typeOf(key));
+    }
+    return Arrays.copyOfRange(der, der.length - 32, der.length);
+  }
+
+  /**
+   * The type of {@code key}.
+   *
+   * @throws InvalidKeyException if it is not one of the supported types and sizes
+   */
+  public static KeyType typeOf(PublicKey key) throws InvalidKeyException {
+    return typeOf(parseSpki(encoded(key)));
+  }
+
+  /** SHA-256 of the DER SubjectPublicKeyInfo: the Rekor v1 log ID of a log key. */
+  public static Hash logId(PublicKey key) {
+    byte[] der = key.getEncoded();
+    if (der == null) {
+      throw new IllegalArgumentException("the public key has no X.509 encoding: " + key.getAlgorithm());
+    }
+    return Rfc6962.sha256(der);
+  }
+
+  /**
+   * The first four bytes of {@link #logId}, big-endian: the key hint in Rekor v1 checkpoint
+   * signature lines (and the C2SP key ID of an ECDSA key).
+   */
+  public static int keyHint(PublicKey key) {
+    byte[] id = logId(key).bytes();
+    return (id[0] & 0xff) << 24 | (id[1] & 0xff) << 16 | (id[2] & 0xff) << 8 | (id[3] & 0xff);
+  }
+
+  /** For messages: the key type and hint, e.g. {@code "ECDSA P-256 key c0d23d6a"}. */
+  public static String describe(PublicKey key) {
+    String type;
+    try {
+      type = typeOf(key).description();
+    } catch (InvalidKeyException e) {
+      type = key.getAlgorithm();
+    }
+    return type + " key " + String.format("%08x", keyHint(key));
+  }
+
+  static byte[] encoded(PublicKey key) throws InvalidKeyException {
+    byte[] der = key.getEncoded();
+    if (der == null) {
+      throw new InvalidKeyException("the " + key.getAlgorithm() + " public key has no X.509 encoding");
+    }
+    return der;
+  }
+
+  /** Bouncy Castle's parameters for a supported key (the point is checked to be on the curve). */
+  static AsymmetricKeyParameter bcParameters(PublicKey key) throws InvalidKeyException {
+    byte[] der = encoded(key);
+    typeOf(parseSpki(der));
+    try {
+      return PublicKeyFactory.createKey(der);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidKeyException("malformed public key: " + e.getMessage(), e);
+    }
+  }
+
+  private static SubjectPublicKeyInfo parseSpki(byte[] der) throws InvalidKeyException {
+    try {
+      return SubjectPublicKeyInfo.getInstance(der);
+    } catch (RuntimeException e) {
+      throw new InvalidKeyException("not a DER SubjectPublicKeyInfo: " + e.getMessage(), e);
+    }
+  }
+
+  static KeyType typeOf(SubjectPublicKeyInfo spki) throws InvalidKeyException {
+    AlgorithmIdentifier alg = spki.getAlgorithm();
+    ASN1ObjectIdentifier oid = alg.getAlgorithm();
+    if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+      if (!(alg.getParameters() instanceof ASN1ObjectIdentifier)) {
+        throw new InvalidKeyException(
+            "unsupported EC key: explicit curve parameters; use a named curve (P-256, P-384, P-521)");
+      }
+      ASN1ObjectIdentifier curve = (ASN1ObjectIdentifier) alg.getParameters();
+      if (curve.equals(SECObjectIdentifiers.secp256r1)) {
+        return KeyType.ECDSA_P256;
+      } else if (curve.equals(SECObjectIdentifiers.secp384r1)) {
+        return KeyType.ECDSA_P384;
+      } else if (curve.equals(SECObjectIdentifiers.secp521r1)) {
+        return KeyType.ECDSA_P521;
+      }
+      throw new InvalidKeyException(
+          "unsupported EC curve " + curve.getId() + "; supported: P-256, P-384, P-521");
+    }
+    if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+      if (spki.getPublicKeyData().getBytes().length != 32) {
+        throw new InvalidKeyException("an Ed25519 public key is 32 bytes");
+      }
+      return KeyType.ED25519;
+    }
+    if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+      int bits;
+      try {
+        bits = RSAPublicKey.getInstance(spki.parsePublicKey()).getModulus().bitLength();
+      } catch (IOException | RuntimeException e) {
+        throw new InvalidKeyException("malformed RSA public key: " + e.getMessage(), e);
+      }
+      // Sizes are counted in whole bytes of modulus, as Go's rsa.PublicKey.Size() does.
+      switch ((bits + 7) / 8 * 8) {
+        case 2048:
+          return KeyType.RSA_2048;
+        case 3072:
+          return KeyType.RSA_3072;
+        case 4096:
+          return KeyType.RSA_4096;
+        default:
+          throw new InvalidKeyException(
+              "unsupported RSA key size " + bits + " bits; supported: 2048, 3072, 4096");
+      }
+    }
+    throw new InvalidKeyException(
+        "unsupported key algorithm " + oid.getId() + "; supported: " + KeyType.SUPPORTED);
+  }
+}
