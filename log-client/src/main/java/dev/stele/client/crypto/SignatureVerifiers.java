@@ -86,34 +86,51 @@ public final class SignatureVerifiers {
         : new RsaVerifier(type, (RSAKeyParameters) params, hash, true);
   }
 
-  private static byte[] digestOf(HashAlgorithm hash, boolean prehashed, byte[] data)
-      throws SignatureException {
-    if (!prehashed) {
-      return hash.digest(data);
-    }
-    if (data.length != hash.digestLength()) {
-      throw new SignatureException(
-          "a " + hash + " digest is " + hash.digestLength() + " bytes, got " + data.length);
-    }
-    return data;
-  }
+  /** The shared part of ECDSA and RSA verifiers: which digest, and whether data is one. */
+  private abstract static class HashingVerifier implements SignatureVerifier {
+    final KeyType type;
+    final HashAlgorithm hash;
+    final boolean prehashed;
 
-  private static final class EcdsaVerifier implements SignatureVerifier {
-    private final KeyType type;
-    private final ECPublicKeyParameters key;
-    private final HashAlgorithm hash;
-    private final boolean prehashed;
-
-    EcdsaVerifier(KeyType type, ECPublicKeyParameters key, HashAlgorithm hash, boolean prehashed) {
+    HashingVerifier(KeyType type, HashAlgorithm hash, boolean prehashed) {
       this.type = type;
-      this.key = key;
       this.hash = hash;
       this.prehashed = prehashed;
     }
 
+    /** The digest to check: computed from the message, or the data itself if it is one. */
+    byte[] digest(byte[] data) throws SignatureException {
+      if (!prehashed) {
+        return hash.digest(data);
+      }
+      if (data.length != hash.digestLength()) {
+        throw new SignatureException(
+            "a " + hash + " digest is " + hash.digestLength() + " bytes, got " + data.length);
+      }
+      return data;
+    }
+
+    SignatureException doesNotVerify() {
+      return new SignatureException(type + "/" + hash + " signature does not verify");
+    }
+
+    @Override
+    public String toString() {
+      return type + "/" + hash + (prehashed ? " digest" : "") + " verifier";
+    }
+  }
+
+  private static final class EcdsaVerifier extends HashingVerifier {
+    private final ECPublicKeyParameters key;
+
+    EcdsaVerifier(KeyType type, ECPublicKeyParameters key, HashAlgorithm hash, boolean prehashed) {
+      super(type, hash, prehashed);
+      this.key = key;
+    }
+
     @Override
     public void verify(byte[] signature, byte[] data) throws SignatureException {
-      byte[] digest = digestOf(hash, prehashed, data);
+      byte[] digest = digest(data);
       BigInteger[] rs;
       try {
         // Strict DER: the decoder re-encodes and requires the same bytes.
@@ -125,34 +142,24 @@ public final class SignatureVerifiers {
       ECDSASigner engine = new ECDSASigner();
       engine.init(false, key);
       if (!engine.verifySignature(digest, rs[0], rs[1])) {
-        throw new SignatureException(type + "/" + hash + " signature does not verify");
+        throw doesNotVerify();
       }
-    }
-
-    @Override
-    public String toString() {
-      return type + "/" + hash + (prehashed ? " digest" : "") + " verifier";
     }
   }
 
-  private static final class RsaVerifier implements SignatureVerifier {
-    private final KeyType type;
+  private static final class RsaVerifier extends HashingVerifier {
     private final RSAKeyParameters key;
-    private final HashAlgorithm hash;
-    private final boolean prehashed;
     private final int modulusBytes;
 
     RsaVerifier(KeyType type, RSAKeyParameters key, HashAlgorithm hash, boolean prehashed) {
-      this.type = type;
+      super(type, hash, prehashed);
       this.key = key;
-      this.hash = hash;
-      this.prehashed = prehashed;
       this.modulusBytes = (key.getModulus().bitLength() + 7) / 8;
     }
 
     @Override
     public void verify(byte[] signature, byte[] data) throws SignatureException {
-      byte[] expected = hash.digestInfo(digestOf(hash, prehashed, data));
+      byte[] expected = hash.digestInfo(digest(data));
       if (signature.length != modulusBytes) {
         throw new SignatureException(
             type + " signature must be " + modulusBytes + " bytes, got " + signature.length);
@@ -163,16 +170,11 @@ public final class SignatureVerifiers {
         engine.init(false, key);
         recovered = engine.processBlock(signature, 0, signature.length);
       } catch (InvalidCipherTextException | RuntimeException e) {
-        throw new SignatureException(type + "/" + hash + " signature does not verify");
+        throw doesNotVerify();
       }
       if (!MessageDigest.isEqual(recovered, expected)) {
-        throw new SignatureException(type + "/" + hash + " signature does not verify");
+        throw doesNotVerify();
       }
-    }
-
-    @Override
-    public String toString() {
-      return type + "/" + hash + (prehashed ? " digest" : "") + " verifier";
     }
   }
 
@@ -194,8 +196,10 @@ public final class SignatureVerifiers {
       }
       boolean ok;
       if (prehashed) {
-        byte[] digest = digestOf(HashAlgorithm.SHA512, true, data);
-        ok = key.verify(Ed25519.Algorithm.Ed25519ph, NO_CONTEXT, digest, 0, digest.length, signature, 0);
+        if (data.length != HashAlgorithm.SHA512.digestLength()) {
+          throw new SignatureException("a sha512 digest is 64 bytes, got " + data.length);
+        }
+        ok = key.verify(Ed25519.Algorithm.Ed25519ph, NO_CONTEXT, data, 0, data.length, signature, 0);
       } else {
         ok = key.verify(Ed25519.Algorithm.Ed25519, null, data, 0, data.length, signature, 0);
       }

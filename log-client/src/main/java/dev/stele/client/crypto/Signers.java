@@ -108,7 +108,7 @@ public final class Signers {
       return signer;
     }
     signer = new JcaSigner(
-        type == KeyType.ED25519 ? "Ed25519" : "SHA256withECDSA", type, pair.getPrivate(), publicKey);
+        type == KeyType.ED25519 ? "Ed25519" : "SHA256withECDSA", pair.getPrivate(), publicKey);
     byte[] probe = "stele key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     try {
       SignatureVerifiers.forKey(publicKey).verify(signer.sign(probe), probe);
@@ -119,13 +119,31 @@ public final class Signers {
     return signer;
   }
 
-  private static final class EcdsaP256Signer implements Signer {
-    private final ECPrivateKeyParameters key;
+  /** Holds the public key and names it, and only it, in {@code toString()}. */
+  private abstract static class KeyedSigner implements Signer {
     private final PublicKey publicKey;
 
-    EcdsaP256Signer(ECPrivateKeyParameters key, PublicKey publicKey) {
-      this.key = key;
+    KeyedSigner(PublicKey publicKey) {
       this.publicKey = publicKey;
+    }
+
+    @Override
+    public final PublicKey publicKey() {
+      return publicKey;
+    }
+
+    @Override
+    public String toString() {
+      return "Signer[" + PublicKeys.describe(publicKey) + "]";
+    }
+  }
+
+  private static final class EcdsaP256Signer extends KeyedSigner {
+    private final ECPrivateKeyParameters key;
+
+    EcdsaP256Signer(ECPrivateKeyParameters key, PublicKey publicKey) {
+      super(publicKey);
+      this.key = key;
     }
 
     @Override
@@ -140,28 +158,17 @@ public final class Signers {
         throw new SignatureException("cannot encode the ECDSA signature", e);
       }
     }
-
-    @Override
-    public PublicKey publicKey() {
-      return publicKey;
-    }
-
-    @Override
-    public String toString() {
-      return "Signer[" + PublicKeys.describe(publicKey) + "]";
-    }
   }
 
-  private static final class Ed25519Signer implements Signer {
+  private static final class Ed25519Signer extends KeyedSigner {
     private final Ed25519PrivateKeyParameters key;
     private final Ed25519PublicKeyParameters bcPublicKey;
-    private final PublicKey publicKey;
 
     Ed25519Signer(Ed25519PrivateKeyParameters key, Ed25519PublicKeyParameters bcPublicKey,
         PublicKey publicKey) {
+      super(publicKey);
       this.key = key;
       this.bcPublicKey = bcPublicKey;
-      this.publicKey = publicKey;
     }
 
     @Override
@@ -170,30 +177,17 @@ public final class Signers {
       key.sign(Ed25519.Algorithm.Ed25519, bcPublicKey, null, data, 0, data.length, sig, 0);
       return sig;
     }
-
-    @Override
-    public PublicKey publicKey() {
-      return publicKey;
-    }
-
-    @Override
-    public String toString() {
-      return "Signer[" + PublicKeys.describe(publicKey) + "]";
-    }
   }
 
   /** Signs through the key's own JCA provider: for keys that never leave a token. */
-  private static final class JcaSigner implements Signer {
+  private static final class JcaSigner extends KeyedSigner {
     private final String algorithm;
-    private final KeyType type;
     private final PrivateKey key;
-    private final PublicKey publicKey;
 
-    JcaSigner(String algorithm, KeyType type, PrivateKey key, PublicKey publicKey) {
+    JcaSigner(String algorithm, PrivateKey key, PublicKey publicKey) {
+      super(publicKey);
       this.algorithm = algorithm;
-      this.type = type;
       this.key = key;
-      this.publicKey = publicKey;
     }
 
     @Override
@@ -206,13 +200,8 @@ public final class Signers {
     }
 
     @Override
-    public PublicKey publicKey() {
-      return publicKey;
-    }
-
-    @Override
     public String toString() {
-      return "Signer[" + type + " on a token, key " + String.format("%08x", PublicKeys.keyHint(publicKey)) + "]";
+      return "Signer[" + PublicKeys.describe(publicKey()) + ", on a token]";
     }
   }
 }

@@ -34,7 +34,7 @@ import java.util.HexFormat;
  *       signature is an 8-byte big-endian timestamp and an Ed25519 signature over
  *       {@code "cosignature/v1\ntime <t>\n" ‖ text}.
  *   <li>c2sp.org/static-ct-api RFC 6962 tree heads (type {@code 0x05}): SHA-256(name ‖ 0x0A ‖
- *       0x05 ‖ DER SPKI)[:4]; verified only, for completeness.
+ *       0x05 ‖ SHA-256(DER SPKI))[:4]; verified only, for completeness.
  * </ul>
  */
 public final class NoteKeys {
@@ -102,17 +102,10 @@ public final class NoteKeys {
    * @throws FormatException naming the problem
    */
   public static NoteVerifier parseVerifierKey(String vkey) throws FormatException {
-    int plus1 = vkey.indexOf('+');
-    int plus2 = plus1 < 0 ? -1 : vkey.indexOf('+', plus1 + 1);
-    if (plus2 < 0) {
-      throw new FormatException("vkey: expected <name>+<key ID>+<key>, found fewer than 3 parts");
-    }
-    String name = vkey.substring(0, plus1);
-    int keyId = parseKeyId("vkey", vkey.substring(plus1 + 1, plus2));
-    if (!SignedNote.isValidName(name)) {
-      throw new FormatException("vkey: invalid key name '" + name + "'");
-    }
-    byte[] material = Encodings.base64("vkey: the key", vkey.substring(plus2 + 1));
+    String[] parts = splitKey("vkey", vkey);
+    String name = parts[0];
+    int keyId = parseKeyId("vkey", parts[1]);
+    byte[] material = Encodings.base64("vkey: the key", parts[2]);
     if (material.length < 2) {
       throw new FormatException("vkey: the key is " + material.length + " bytes, too short");
     }
@@ -136,7 +129,7 @@ public final class NoteKeys {
           verifier = cosignatureVerifier(name, material, PublicKeys.ed25519(key));
           break;
         case TYPE_RFC6962_STH:
-          verifier = treeHeadVerifier(name, material, PublicKeys.fromDer(key));
+          verifier = treeHeadVerifier(name, PublicKeys.fromDer(key));
           break;
         default:
           throw new FormatException(String.format(
@@ -165,20 +158,12 @@ public final class NoteKeys {
     if (!skey.startsWith(prefix)) {
       throw new FormatException("skey: must start with PRIVATE+KEY+");
     }
-    String rest = skey.substring(prefix.length());
-    int plus1 = rest.indexOf('+');
-    int plus2 = plus1 < 0 ? -1 : rest.indexOf('+', plus1 + 1);
-    if (plus2 < 0) {
-      throw new FormatException("skey: expected PRIVATE+KEY+<name>+<key ID>+<key>");
-    }
-    String name = rest.substring(0, plus1);
-    int keyId = parseKeyId("skey", rest.substring(plus1 + 1, plus2));
-    if (!SignedNote.isValidName(name)) {
-      throw new FormatException("skey: invalid key name '" + name + "'");
-    }
+    String[] parts = splitKey("skey", skey.substring(prefix.length()));
+    String name = parts[0];
+    int keyId = parseKeyId("skey", parts[1]);
     byte[] material;
     try {
-      material = Encodings.base64("skey key", rest.substring(plus2 + 1));
+      material = Encodings.base64("skey key", parts[2]);
     } catch (FormatException e) {
       throw new FormatException("skey: the key is not canonical base64");
     }
@@ -245,7 +230,7 @@ public final class NoteKeys {
    * DigitallySigned (hash 4 = SHA-256, signature 3 = ECDSA, 2-byte length, DER signature) over
    * the RFC 6962 section 3.5 TreeHeadSignature of the checkpoint, whose origin is the key name.
    */
-  private static NoteVerifier treeHeadVerifier(String name, byte[] material, PublicKey key)
+  private static NoteVerifier treeHeadVerifier(String name, PublicKey key)
       throws InvalidKeyException {
     if (PublicKeys.typeOf(key) != KeyType.ECDSA_P256) {
       throw new InvalidKeyException("type 0x05 keys are ECDSA P-256, got " + PublicKeys.typeOf(key));
@@ -273,7 +258,8 @@ public final class NoteKeys {
       checkpoint.root().copyTo(head.array(), 18);
       ecdsa.verify(Arrays.copyOfRange(signature, 12, signature.length), head.array());
     };
-    return new NoteVerifier(name, c2spKeyId(name, material), verifier);
+    byte[] logId = PublicKeys.logId(key).bytes();
+    return new NoteVerifier(name, c2spKeyId(name, TYPE_RFC6962_STH, logId), verifier);
   }
 
   private static int c2spKeyId(String name, int type, byte[] key) {
@@ -296,6 +282,20 @@ public final class NoteKeys {
     out[0] = (byte) type;
     System.arraycopy(key, 0, out, 1, key.length);
     return out;
+  }
+
+  /** Splits {@code <name>+<key ID>+<rest>} at the first two {@code '+'} and checks the name. */
+  private static String[] splitKey(String what, String key) throws FormatException {
+    int plus1 = key.indexOf('+');
+    int plus2 = plus1 < 0 ? -1 : key.indexOf('+', plus1 + 1);
+    if (plus2 < 0) {
+      throw new FormatException(what + ": expected <name>+<key ID>+<key>, found fewer than 3 parts");
+    }
+    String name = key.substring(0, plus1);
+    if (!SignedNote.isValidName(name)) {
+      throw new FormatException(what + ": invalid key name '" + name + "'");
+    }
+    return new String[] {name, key.substring(plus1 + 1, plus2), key.substring(plus2 + 1)};
   }
 
   private static int parseKeyId(String what, String hex) throws FormatException {

@@ -3,6 +3,8 @@ package dev.stele.client.crypto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.stele.client.crypto.TestKeys.jdkSign;
+import static dev.stele.client.crypto.TestKeys.jdkVerify;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,22 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SignatureVerifiersTest {
   private static final byte[] MESSAGE = "an artifact to be logged".getBytes(StandardCharsets.UTF_8);
   private static final HexFormat HEX = HexFormat.of();
-
-  /** Signs with the JDK's own provider, an implementation independent of the one under test. */
-  private static byte[] jdkSign(String algorithm, PrivateKey key, byte[] data) throws GeneralSecurityException {
-    java.security.Signature s = java.security.Signature.getInstance(algorithm);
-    s.initSign(key);
-    s.update(data);
-    return s.sign();
-  }
-
-  private static boolean jdkVerify(String algorithm, PublicKey key, byte[] sig, byte[] data)
-      throws GeneralSecurityException {
-    java.security.Signature s = java.security.Signature.getInstance(algorithm);
-    s.initVerify(key);
-    s.update(data);
-    return s.verify(sig);
-  }
 
   @Test
   void forKey_jdkSignaturesOfEveryType_verify() throws Exception {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.stele.client.crypto.TestKeys.jdkSign;
+import static dev.stele.client.crypto.TestKeys.jdkVerify;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class SignersTest {
   private static final byte[] MESSAGE = "checkpoint text\n".getBytes(StandardCharsets.UTF_8);
-
-  private static boolean jdkVerify(String algorithm, PublicKey key, byte[] sig, byte[] data) throws Exception {
-    java.security.Signature s = java.security.Signature.getInstance(algorithm);
-    s.initVerify(key);
-    s.update(data);
-    return s.verify(sig);
-  }
 
   @Test
   void forKey_p256_signsWhatTheJdkVerifies() throws Exception {
@@ -45,14 +40,7 @@ class SignersTest {
     assertEquals(pair.getPublic(), signer.publicKey());
     byte[] sig = signer.sign(MESSAGE);
     assertTrue(jdkVerify("Ed25519", pair.getPublic(), sig, MESSAGE));
-    assertArrayEquals(jdkSign("Ed25519", pair, MESSAGE), sig, "Ed25519 is deterministic");
-  }
-
-  private static byte[] jdkSign(String algorithm, KeyPair pair, byte[] data) throws Exception {
-    java.security.Signature s = java.security.Signature.getInstance(algorithm);
-    s.initSign(pair.getPrivate());
-    s.update(data);
-    return s.sign();
+    assertArrayEquals(jdkSign("Ed25519", pair.getPrivate(), MESSAGE), sig, "Ed25519 is deterministic");
   }
 
   @Test

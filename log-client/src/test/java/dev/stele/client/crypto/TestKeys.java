@@ -54,6 +54,24 @@ public final class TestKeys {
     return generate("Ed25519", null);
   }
 
+  /** Signs with the JDK's own provider, an implementation independent of the one under test. */
+  public static byte[] jdkSign(String algorithm, java.security.PrivateKey key, byte[] data)
+      throws GeneralSecurityException {
+    java.security.Signature s = java.security.Signature.getInstance(algorithm);
+    s.initSign(key);
+    s.update(data);
+    return s.sign();
+  }
+
+  /** Verifies with the JDK's own provider. */
+  public static boolean jdkVerify(String algorithm, java.security.PublicKey key, byte[] sig, byte[] data)
+      throws GeneralSecurityException {
+    java.security.Signature s = java.security.Signature.getInstance(algorithm);
+    s.initVerify(key);
+    s.update(data);
+    return s.verify(sig);
+  }
+
   private static KeyPair rsaFresh(int bits) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
