@@ -1,5 +1,6 @@
 package dev.stele.merkle;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -51,6 +52,25 @@ public final class Rfc6962 {
     left.updateDigest(md);
     right.updateDigest(md);
     return Hash.wrap(md.digest());
+  }
+
+  /**
+   * {@code SHA-256(0x01 || left || right)} for a left and right child held next to each other in
+   * {@code src[srcOff, srcOff + 64)}, written to {@code dst[dstOff, dstOff + 32)}.
+   *
+   * <p>The allocation-free form for tight loops: {@code md} must be a SHA-256 digest owned by the
+   * caller (see {@link #newSha256()}), and the output may overwrite the input, because the input is
+   * consumed before the output is written.
+   */
+  public static void hashChildren(MessageDigest md, byte[] src, int srcOff, byte[] dst, int dstOff) {
+    md.update(NODE_PREFIX);
+    md.update(src, srcOff, 2 * Hash.SIZE);
+    try {
+      md.digest(dst, dstOff, Hash.SIZE);
+    } catch (DigestException e) {
+      throw new IllegalArgumentException(
+          "no room for a hash at offset " + dstOff + " of " + dst.length + " bytes", e);
+    }
   }
 
   /** Plain SHA-256 of {@code data} (no prefix), for content hashes that are not tree nodes. */

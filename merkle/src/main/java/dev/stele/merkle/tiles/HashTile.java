@@ -1,0 +1,132 @@
+package dev.stele.merkle.tiles;
+
+import dev.stele.merkle.Hash;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable row of 1 to 256 node hashes: the content of a C2SP tlog-tiles hash tile, which is
+ * the hashes concatenated, 32 bytes each, with nothing else.
+ */
+public final class HashTile {
+  /** Holds at least {@code width} hashes; a prefix may share a longer array. */
+  private final byte[] data;
+  private final int width;
+
+  private HashTile(byte[] data, int width) {
+    this.data = data;
+    this.width = width;
+  }
+
+  /**
+   * A tile holding {@code hashes} in order.
+   *
+   * @throws IllegalArgumentException unless there are 1 to 256 hashes
+   */
+  public static HashTile of(List<Hash> hashes) {
+    checkWidth(hashes.size());
+    byte[] data = new byte[hashes.size() * Hash.SIZE];
+    for (int i = 0; i < hashes.size(); i++) {
+      hashes.get(i).copyTo(data, i * Hash.SIZE);
+    }
+    return new HashTile(data, hashes.size());
+  }
+
+  /**
+   * Parses a tile as served: 1 to 256 hashes of 32 bytes.
+   *
+   * @throws TileFormatException on any other length
+   */
+  public static HashTile decode(byte[] bytes) throws TileFormatException {
+    if (bytes.length == 0 || bytes.length % Hash.SIZE != 0
+        || bytes.length > TileId.FULL_WIDTH * Hash.SIZE) {
+      throw new TileFormatException(
+          "a hash tile is 1 to " + TileId.FULL_WIDTH + " hashes of " + Hash.SIZE + " bytes, got "
+              + bytes.length + " bytes");
+    }
+    return new HashTile(bytes.clone(), bytes.length / Hash.SIZE);
+  }
+
+  /**
+   * Parses the tile fetched for {@code id}, which must have exactly {@code id.width()} hashes.
+   *
+   * @throws TileFormatException on any other length
+   */
+  public static HashTile decode(TileId id, byte[] bytes) throws TileFormatException {
+    if (bytes.length != id.width() * Hash.SIZE) {
+      throw new TileFormatException(
+          id.path() + " must be " + id.width() + " hashes (" + id.width() * Hash.SIZE
+              + " bytes), got " + bytes.length + " bytes");
+    }
+    return decode(bytes);
+  }
+
+  /** Wraps an array nobody else holds, without copying. */
+  static HashTile wrap(byte[] data, int width) {
+    return new HashTile(data, width);
+  }
+
+  /** The tile as served: the hashes concatenated. */
+  public byte[] encode() {
+    return Arrays.copyOf(data, width * Hash.SIZE);
+  }
+
+  /** The number of hashes. */
+  public int width() {
+    return width;
+  }
+
+  /**
+   * The hash at {@code i}.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= i < width()}
+   */
+  public Hash get(int i) {
+    if (i < 0 || i >= width) {
+      throw new IndexOutOfBoundsException("hash " + i + " of a tile of width " + width);
+    }
+    return Hash.of(data, i * Hash.SIZE);
+  }
+
+  /**
+   * The first {@code width} hashes: what the tile looked like when the tree was smaller.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= width <= width()}
+   */
+  public HashTile prefix(int width) {
+    if (width < 1 || width > this.width) {
+      throw new IllegalArgumentException(
+          "prefix of width " + width + " of a tile of width " + this.width);
+    }
+    return width == this.width ? this : new HashTile(data, width);
+  }
+
+  /** The backing bytes, {@code width() * 32} of them in use; callers in this package only read. */
+  byte[] array() {
+    return data;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HashTile
+        && width == ((HashTile) o).width
+        && Arrays.equals(data, 0, width * Hash.SIZE, ((HashTile) o).data, 0, width * Hash.SIZE);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * width + (width == 0 ? 0 : get(width - 1).hashCode());
+  }
+
+  @Override
+  public String toString() {
+    return "HashTile[width " + width + "]";
+  }
+
+  private static void checkWidth(int width) {
+    if (width < 1 || width > TileId.FULL_WIDTH) {
+      throw new IllegalArgumentException(
+          "a hash tile holds 1 to " + TileId.FULL_WIDTH + " hashes, got " + width);
+    }
+  }
+}
