@@ -49,6 +49,7 @@ final class TileStore implements TileReader {
 
   /** The tiles of the tree of {@code size} leaves built from the stored nodes of {@code tree}. */
   static TileReader fromTree(InMemoryTree tree, long size) {
+    Map<TileId, HashTile> cache = new HashMap<>();
     return ids -> {
       List<HashTile> out = new ArrayList<>();
       for (TileId id : ids) {
@@ -56,7 +57,7 @@ final class TileStore implements TileReader {
         if (!want.equals(id)) {
           throw new IOException("asked for " + id + " but the tree of size " + size + " has " + want);
         }
-        out.add(tile(tree, id));
+        out.add(cache.computeIfAbsent(id, i -> tile(tree, i)));
       }
       return out;
     };
