@@ -7,15 +7,33 @@ import java.util.List;
 /**
  * An immutable row of 1 to 256 node hashes: the content of a C2SP tlog-tiles hash tile, which is
  * the hashes concatenated, 32 bytes each, with nothing else.
+ *
+ * <p>A tile made by {@link TreeIntegrator} also remembers the roots of the perfect subtrees over
+ * its hashes, which the integrator had computed anyway. That is a cache of a function of the
+ * content, invisible to {@link #equals} and {@link #encode}: when the same tile object comes back
+ * through a {@link TileReader} for the next batch, the integrator picks up where it left off
+ * instead of hashing the tile's row again, so that small batches cost no more per leaf than big
+ * ones. Tiles from {@link #decode} or {@link #of} carry no such cache and work the same, only
+ * slower to integrate into.
  */
 public final class HashTile {
   /** Holds at least {@code width} hashes; a prefix may share a longer array. */
   private final byte[] data;
   private final int width;
+  /**
+   * Null, or the roots of the perfect subtrees covering hashes {@code [0, width)}, largest first,
+   * one per set bit of {@code width}, 32 bytes each.
+   */
+  private final byte[] subtreeRoots;
 
   private HashTile(byte[] data, int width) {
+    this(data, width, null);
+  }
+
+  private HashTile(byte[] data, int width, byte[] subtreeRoots) {
     this.data = data;
     this.width = width;
+    this.subtreeRoots = subtreeRoots;
   }
 
   /**
@@ -64,6 +82,19 @@ public final class HashTile {
   /** Wraps an array nobody else holds, without copying. */
   static HashTile wrap(byte[] data, int width) {
     return new HashTile(data, width);
+  }
+
+  /**
+   * Wraps arrays nobody else holds, without copying: the hashes, and the roots of the perfect
+   * subtrees over them (largest first, one per set bit of {@code width}).
+   */
+  static HashTile wrap(byte[] data, int width, byte[] subtreeRoots) {
+    return new HashTile(data, width, subtreeRoots);
+  }
+
+  /** The roots of the perfect subtrees over this tile's hashes, if it knows them, else null. */
+  byte[] subtreeRoots() {
+    return subtreeRoots;
   }
 
   /** The tile as served: the hashes concatenated. */

@@ -23,6 +23,8 @@ import java.util.Objects;
  * becomes the next hash in the row one tile level up.
  *
  * <p>The work per leaf is one node hash on average, done in place in preallocated buffers.
+ * Rebuilding a partial tile's subtrees costs up to 247 hashes per tile level and call; a caller
+ * that hands back the very tile objects of the previous result skips it (see {@link HashTile}).
  */
 public final class TreeIntegrator {
   private TreeIntegrator() {}
@@ -89,8 +91,17 @@ public final class TreeIntegrator {
     void load(TileId id, HashTile tile) {
       Row row = rows[id.level()];
       byte[] src = tile.array();
-      for (int i = 0; i < id.width(); i++) {
-        row.add(src, i * Hash.SIZE);
+      byte[] roots = tile.subtreeRoots();
+      if (roots != null && tile.width() == id.width()) {
+        // A tile this class made: its subtree roots come with it.
+        System.arraycopy(src, 0, row.hashes, 0, id.width() * Hash.SIZE);
+        System.arraycopy(roots, 0, row.stack, 0, roots.length);
+        row.width = id.width();
+        row.depth = roots.length / Hash.SIZE;
+      } else {
+        for (int i = 0; i < id.width(); i++) {
+          row.add(src, i * Hash.SIZE);
+        }
       }
       row.dirty = false;
     }
@@ -104,7 +115,8 @@ public final class TreeIntegrator {
         if (row != null && row.dirty && row.width > 0) {
           changed.put(
               new TileId(row.level, row.tileIndex, row.width),
-              HashTile.wrap(Arrays.copyOf(row.hashes, row.width * Hash.SIZE), row.width));
+              HashTile.wrap(Arrays.copyOf(row.hashes, row.width * Hash.SIZE), row.width,
+                  Arrays.copyOf(row.stack, row.depth * Hash.SIZE)));
         }
       }
       return new Integration(newSize, root(newSize), changed);
