@@ -1,0 +1,165 @@
+package dev.stele.client.protocol;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.merkle.Rfc6962;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The entry kinds this log accepts, and the one place their canonical bodies are made
+ * (PROTOCOL.md section 3):
+ *
+ * <ul>
+ *   <li>{@code hashedrekord} 0.0.1: a signature over an artifact digest;
+ *   <li>{@code dsse} 0.0.1: a DSSE envelope (e.g. an in-toto attestation) and its verifiers.
+ * </ul>
+ *
+ * <p>{@link #canonicalize} validates a proposed entry completely (structure, encodings, key
+ * types, the allowed algorithms, every signature) and returns the canonical body, its leaf hash
+ * and its index keys. The server calls it on worker threads: it is stateless and thread-safe,
+ * and its cost is dominated by the signature checks. {@link #parseBody} reads a stored body
+ * back, for verifiers and for the search index.
+ */
+public final class EntryKinds {
+  /** What messages list as accepted. */
+  public static final String SUPPORTED = "hashedrekord 0.0.1, dsse 0.0.1";
+
+  private EntryKinds() {}
+
+  /**
+   * Validates a proposed entry (the JSON of a {@code POST /api/v1/log/entries} body) and makes
+   * its canonical form.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalize(JsonNode proposed) throws InvalidEntryException {
+    JsonFields top = JsonFields.of(proposed, "", "apiVersion", "kind", "spec");
+    String kind = top.string("kind");
+    String apiVersion = top.string("apiVersion");
+    JsonNode spec = proposed.get("spec");
+    if (spec == null || spec.isNull()) {
+      throw new InvalidEntryException("spec is missing");
+    }
+    EntryBody content;
+    List<String> extraKeys = List.of();
+    if (kind.equals(HashedRekordBody.KIND)) {
+      checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
+      content = HashedRekordV001.validate(spec);
+    } else if (kind.equals(DsseBody.KIND)) {
+      checkVersion(kind, apiVersion, DsseBody.VERSION);
+      DsseV001.Validated v = DsseV001.validate(spec);
+      content = v.body();
+      extraKeys = v.payloadIndexKeys();
+    } else if (kind.equals("intoto")) {
+      throw new InvalidEntryException("kind 'intoto' is not accepted by this log; submit the DSSE"
+          + " envelope as kind dsse 0.0.1 instead (supported: " + SUPPORTED + ")");
+    } else {
+      throw new InvalidEntryException("unsupported kind '" + JsonFields.shorten(kind) + "'; supported: " + SUPPORTED);
+    }
+    byte[] body = canonicalBody(content);
+    List<String> keys = content.indexKeys();
+    if (!extraKeys.isEmpty()) {
+      Set<String> all = new LinkedHashSet<>(keys);
+      all.addAll(extraKeys);
+      keys = List.copyOf(all);
+    }
+    return new CanonicalEntry(kind, apiVersion, body, Rfc6962.hashLeaf(body), keys, content);
+  }
+
+  /**
+   * Parses the JSON bytes of a proposed entry, then {@link #canonicalize(JsonNode)}.
+   *
+   * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
+   */
+  public static CanonicalEntry canonicalize(byte[] proposedJson) throws InvalidEntryException {
+    JsonNode node;
+    try {
+      node = ProtocolJson.mapper().readTree(proposedJson);
+    } catch (IOException e) {
+      throw new InvalidEntryException("the entry is not valid JSON: " + jsonProblem(e));
+    }
+    return canonicalize(node);
+  }
+
+  /**
+   * The canonical body of parsed content: the inverse of {@link #parseBody}. For hashedrekord and
+   * dsse content this gives exactly the bytes {@link #canonicalize} stores.
+   *
+   * @throws IllegalArgumentException for {@link OtherBody}, which this log never writes
+   */
+  public static byte[] canonicalBody(EntryBody content) {
+    JsonNode tree;
+    if (content instanceof HashedRekordBody) {
+      tree = HashedRekordV001.toJson((HashedRekordBody) content);
+    } else if (content instanceof DsseBody) {
+      tree = DsseV001.toJson((DsseBody) content);
+    } else {
+      throw new IllegalArgumentException("this log does not write " + content + " bodies");
+    }
+    try {
+      return Jcs.canonicalize(tree);
+    } catch (FormatException e) {
+      throw new IllegalStateException("a body built here has no canonical form: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses a stored canonical body (the leaf data of an entry, from this log or another Rekor v1
+   * log). Bodies of kinds and versions this log does not accept come back as {@link OtherBody}.
+   * Signatures are not checked here: a verifier checks them against the artifact it holds.
+   *
+   * @throws FormatException if the bytes are not RFC 8785 canonical JSON, lack kind or
+   *     apiVersion, or a hashedrekord 0.0.1 or dsse 0.0.1 body is malformed
+   */
+  public static EntryBody parseBody(byte[] body) throws FormatException {
+    JsonNode root;
+    try {
+      root = ProtocolJson.mapper().readTree(body);
+    } catch (IOException e) {
+      throw new FormatException("entry body is not valid JSON: " + jsonProblem(e));
+    }
+    if (!Arrays.equals(Jcs.canonicalize(root), body)) {
+      throw new FormatException("entry body is not in RFC 8785 canonical form");
+    }
+    try {
+      JsonFields top = JsonFields.of(root, "", "apiVersion", "kind", "spec");
+      String kind = top.string("kind");
+      String apiVersion = top.string("apiVersion");
+      JsonNode spec = root.get("spec");
+      if (spec == null || !spec.isObject()) {
+        throw new InvalidEntryException("spec must be a JSON object");
+      }
+      if (kind.equals(HashedRekordBody.KIND) && apiVersion.equals(HashedRekordBody.VERSION)) {
+        return HashedRekordV001.parse(spec);
+      }
+      if (kind.equals(DsseBody.KIND) && apiVersion.equals(DsseBody.VERSION)) {
+        return DsseV001.parse(spec);
+      }
+      return new OtherBody(kind, apiVersion, spec);
+    } catch (InvalidEntryException e) {
+      throw new FormatException("entry body: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkVersion(String kind, String apiVersion, String supported)
+      throws InvalidEntryException {
+    if (!apiVersion.equals(supported)) {
+      throw new InvalidEntryException("unsupported apiVersion '" + JsonFields.shorten(apiVersion)
+          + "' for kind " + kind + "; supported: " + supported);
+    }
+  }
+
+  static String jsonProblem(IOException e) {
+    if (e instanceof JacksonException) {
+      JacksonException j = (JacksonException) e;
+      String msg = j.getOriginalMessage();
+      return j.getLocation() == null ? msg
+          : msg + " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+    return e.getMessage();
+  }
+}

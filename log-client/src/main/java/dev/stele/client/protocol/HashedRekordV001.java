@@ -1,0 +1,106 @@
+package dev.stele.client.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.crypto.KeyType;
+import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.crypto.SignatureVerifiers;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+
+/**
+ * {@code hashedrekord} 0.0.1 (PROTOCOL.md 3.1; Rekor v1 API). The proposed spec and the stored
+ * spec have the same shape:
+ *
+ * <pre>
+ * {"data":{"hash":{"algorithm":"sha256","value":"&lt;hex&gt;"}},
+ *  "signature":{"content":"&lt;base64 signature&gt;","publicKey":{"content":"&lt;base64 PEM&gt;"}}}
+ * </pre>
+ *
+ * The stored body keeps the digest value as sent and re-encodes the PEM canonically.
+ */
+final class HashedRekordV001 {
+  private HashedRekordV001() {}
+
+  /** Validates a proposed spec completely, including the signature over the digest. */
+  static HashedRekordBody validate(JsonNode spec) throws InvalidEntryException {
+    HashedRekordBody body = parse(spec);
+    KeyType keyType;
+    try {
+      keyType = PublicKeys.typeOf(body.key().publicKey());
+    } catch (InvalidKeyException e) {
+      throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
+    }
+    checkAllowed(keyType, body.algorithm());
+    try {
+      SignatureVerifiers.forDigest(body.key().publicKey(), body.algorithm())
+          .verify(body.signature(), body.digest());
+    } catch (GeneralSecurityException e) {
+      throw new InvalidEntryException("signature does not verify under the given "
+          + (body.key().certificates().isEmpty() ? "public key" : "certificate's public key")
+          + " (" + body.key().describe() + ", " + body.algorithm() + " digest "
+          + body.digestHex() + "): " + e.getMessage());
+    }
+    return body;
+  }
+
+  /**
+   * The Rekor v1 allow-list of (key, digest) pairs for hashedrekord: ECDSA P-256/SHA-256,
+   * P-384/SHA-384, P-521/SHA-512, RSA 2048/3072/4096 with SHA-256, Ed25519ph over SHA-512.
+   */
+  static void checkAllowed(KeyType key, HashAlgorithm hash) throws InvalidEntryException {
+    if (key.naturalHash() != hash) {
+      throw new InvalidEntryException("entry algorithms are not allowed: a " + key + " key with a "
+          + hash + " digest; allowed: ECDSA P-256 with sha256, ECDSA P-384 with sha384, ECDSA P-521"
+          + " with sha512, RSA 2048/3072/4096 with sha256, Ed25519 (Ed25519ph) with sha512");
+    }
+  }
+
+  /** Reads the spec's structure and encodings; checks no signature. */
+  static HashedRekordBody parse(JsonNode spec) throws InvalidEntryException {
+    JsonFields s = JsonFields.of(spec, "", "data", "signature");
+    JsonFields hash = s.object("data", "hash").object("hash", "algorithm", "value");
+    String algorithmName = hash.string("algorithm");
+    HashAlgorithm algorithm = HashAlgorithm.fromRekorName(algorithmName).orElseThrow(
+        () -> new InvalidEntryException("data.hash.algorithm must be sha256, sha384 or sha512, got '"
+            + JsonFields.shorten(algorithmName) + "'"));
+    String value = hash.string("value");
+    if (value.length() != algorithm.hexLength()) {
+      throw new InvalidEntryException("data.hash.value must be " + algorithm.hexLength()
+          + " hex digits for " + algorithm + ", got " + value.length());
+    }
+    try {
+      Encodings.hex("data.hash.value", value);
+    } catch (FormatException e) {
+      throw new InvalidEntryException(e.getMessage());
+    }
+    JsonFields signature = s.object("signature", "content", "publicKey");
+    byte[] sig = signature.base64("content");
+    byte[] pem = signature.object("publicKey", "content").base64("content");
+    KeyMaterial key;
+    try {
+      key = KeyMaterial.parse(pem);
+    } catch (FormatException e) {
+      throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
+    }
+    return new HashedRekordBody(algorithm, value, sig, key);
+  }
+
+  static JsonNode toJson(HashedRekordBody body) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode spec = f.objectNode();
+    ObjectNode hash = spec.putObject("data").putObject("hash");
+    hash.put("algorithm", body.algorithm().rekorName());
+    hash.put("value", body.digestHex());
+    ObjectNode signature = spec.putObject("signature");
+    signature.put("content", Encodings.base64(body.signature()));
+    signature.putObject("publicKey").put("content", Encodings.base64(body.key().canonicalPemBytes()));
+    ObjectNode root = f.objectNode();
+    root.put("apiVersion", HashedRekordBody.VERSION);
+    root.put("kind", HashedRekordBody.KIND);
+    root.set("spec", spec);
+    return root;
+  }
+}
