@@ -1,0 +1,53 @@
+package dev.stele.server.log;
+
+import java.util.Arrays;
+
+/**
+ * One entry as the log keeps it: the canonical body (the Merkle leaf), the second at which it was
+ * integrated, and the signed entry timestamp (SET) issued for it when it was appended.
+ *
+ * <p>The SET signs {@code (body, integratedTime, logID, logIndex)}, all fixed at append time, so it
+ * is stored and handed out again on every read rather than signed anew.
+ */
+public record LoggedEntry(long index, long integratedTime, byte[] set, byte[] body) {
+  public LoggedEntry {
+    if (index < 0) throw new IllegalArgumentException("index " + index + " < 0");
+    if (integratedTime < 0) throw new IllegalArgumentException("integratedTime " + integratedTime + " < 0");
+    set = set.clone();
+    body = body.clone();
+  }
+
+  @Override
+  public byte[] set() {
+    return set.clone();
+  }
+
+  @Override
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** The body without a copy, for encoders that only read it. */
+  public byte[] bodyUnsafe() {
+    return body;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LoggedEntry
+        && ((LoggedEntry) o).index == index
+        && ((LoggedEntry) o).integratedTime == integratedTime
+        && Arrays.equals(((LoggedEntry) o).set, set)
+        && Arrays.equals(((LoggedEntry) o).body, body);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(index) * 31 + Arrays.hashCode(body);
+  }
+
+  @Override
+  public String toString() {
+    return "LoggedEntry[index=" + index + ", integratedTime=" + integratedTime + ", body=" + body.length + " bytes]";
+  }
+}

@@ -1,0 +1,118 @@
+package dev.stele.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Every meter the server publishes, in one place, and the Prometheus registry behind
+ * {@code GET /metrics}. Names are prefixed {@code stele_}; labels are low-cardinality (route
+ * templates, status codes, fixed reason names), never entry data and never key material.
+ */
+public final class ServerMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DistributionSummary batchSize;
+  private final Timer commitLatency;
+  private final Timer batchLatency;
+  private final Counter appended;
+  private final Counter duplicates;
+  private final Counter sequencerFailures;
+  private final Counter proofFailures;
+
+  public ServerMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    batchSize = DistributionSummary.builder("stele.sequencer.batch.size")
+        .description("Entries per committed batch")
+        .baseUnit("entries")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(100_000.0)
+        .register(registry);
+    commitLatency = Timer.builder("stele.sequencer.commit")
+        .description("Time to write one batch to storage, synced")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    batchLatency = Timer.builder("stele.sequencer.batch")
+        .description("Time to sequence one batch: dedupe, integrate, sign, commit")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    appended = Counter.builder("stele.entries.appended").description("Entries appended to the log").register(registry);
+    duplicates = Counter.builder("stele.entries.duplicates").description("Submissions answered 409 as duplicates").register(registry);
+    sequencerFailures = Counter.builder("stele.sequencer.failures").description("Batches that failed to sequence").register(registry);
+    proofFailures = Counter.builder("stele.proof.self_check.failures")
+        .description("Inclusion proofs that failed the server's own check before sending (should stay 0)")
+        .register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Registers gauges read from the live server state. */
+  public void bindState(LongSupplier treeSize, LongSupplier queueDepth) {
+    Gauge.builder("stele.tree.size", treeSize, s -> s.getAsLong())
+        .description("Entries in the tree at the latest signed checkpoint")
+        .register(registry);
+    Gauge.builder("stele.sequencer.queue.depth", queueDepth, s -> s.getAsLong())
+        .description("Verified entries waiting for the sequencer")
+        .register(registry);
+  }
+
+  public void batchCommitted(int entries, long commitNanos, long batchNanos) {
+    batchSize.record(entries);
+    commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);
+    batchLatency.record(batchNanos, TimeUnit.NANOSECONDS);
+    appended.increment(entries);
+  }
+
+  public void duplicate() {
+    duplicates.increment();
+  }
+
+  public void sequencerFailure() {
+    sequencerFailures.increment();
+  }
+
+  public void proofSelfCheckFailure() {
+    proofFailures.increment();
+  }
+
+  /** One HTTP request: route template (or "unmatched"), method, status and latency. */
+  public void request(String route, String method, int status, long nanos) {
+    Timer.builder("stele.http.requests")
+        .description("HTTP requests by route and status")
+        .tag("route", route)
+        .tag("method", method)
+        .tag("status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

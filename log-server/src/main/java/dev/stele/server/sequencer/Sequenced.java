@@ -1,0 +1,10 @@
+package dev.stele.server.sequencer;
+
+import dev.stele.server.log.TreeState;
+
+/**
+ * The outcome of one accepted submission: where the entry sits in the log, when it was
+ * integrated, its signed entry timestamp, and the durable tree state (with signed checkpoint) of
+ * the batch that committed it. Nothing here is handed out before that batch is on disk.
+ */
+public record Sequenced(long index, long integratedTime, byte[] set, TreeState state) {}

@@ -1,0 +1,379 @@
+package dev.stele.server.sequencer;
+
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TreeIntegrator;
+import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.metrics.ServerMetrics;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The single writer of the log.
+ *
+ * <p>Verified entries arrive through {@link #submit} from any thread and wait in a bounded queue.
+ * One thread takes them in batches (up to {@code maxBatchSize} entries, or whatever arrived within
+ * {@code maxBatchAge} of the first), and for each batch, in this order:
+ *
+ * <ol>
+ *   <li>drops entries already in the log (their callers get {@link DuplicateEntryException});
+ *   <li>assigns indices {@code [size, size+n)} and an integrated time that never decreases;
+ *   <li>integrates the leaf hashes into the hash tiles, giving the new root;
+ *   <li>signs the checkpoint for the new size and root, and one SET per entry;
+ *   <li>commits entries, leaf index, search keys, changed tiles and the new tree state in one
+ *       synced write;
+ *   <li>only then publishes the new head and completes the callers' futures.
+ * </ol>
+ *
+ * <p>Integration and signing happen before the one write, so there is no crash window between
+ * "sequenced" and "integrated": after a crash the store holds either the whole batch or none of
+ * it, and nothing signed was handed out for a batch that is not on disk.
+ *
+ * <p>A failure before the commit fails only that batch (nothing was written). A failed commit is
+ * fatal: the store may or may not hold the batch, so the sequencer stops, fails everything
+ * queued, and answers every later submission with pushback; a restart re-reads the state from
+ * the store.
+ */
+public final class Sequencer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+
+  /** Signs what a batch needs. Implementations hold the log's private key. */
+  public interface Signer {
+    /** The signed checkpoint (whole signed note) for a tree of {@code size} with {@code root}. */
+    String signCheckpoint(long size, Hash root) throws GeneralSecurityException;
+
+    /** The SET over {@code (body, integratedTime, logID, index)}. */
+    byte[] signEntryTimestamp(byte[] body, long integratedTime, long index)
+        throws GeneralSecurityException;
+  }
+
+  /**
+   * Batching and pushback settings.
+   *
+   * @param maxBatchSize entries per batch at most (each batch costs one synced write and one
+   *     checkpoint signature, so larger batches amortize both)
+   * @param maxBatchAge how long the first entry of a batch may wait for company; zero commits as
+   *     soon as the previous batch is done (batches then still grow under load)
+   * @param queueCapacity entries that may wait for the sequencer before submissions are refused
+   */
+  public record Config(int maxBatchSize, Duration maxBatchAge, int queueCapacity) {
+    public Config {
+      if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be >= 1");
+      if (maxBatchAge.isNegative()) throw new IllegalArgumentException("maxBatchAge must be >= 0");
+      if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1");
+    }
+  }
+
+  /** One submission: the canonical body, its leaf hash (the dedup key) and its search keys. */
+  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys) {}
+
+  private static final class Pending {
+    final Submission submission;
+    final long enqueuedNanos;
+    final CompletableFuture<Sequenced> result = new CompletableFuture<>();
+
+    Pending(Submission submission, long enqueuedNanos) {
+      this.submission = submission;
+      this.enqueuedNanos = enqueuedNanos;
+    }
+  }
+
+  private final SequencerStore store;
+  private final Signer signer;
+  private final Config config;
+  private final LongSupplier clockMillis;
+  private final ServerMetrics metrics;
+
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
+  /** The newest tile at each level: the right edge of the tree, where integration happens. */
+  private final Map<Integer, Map.Entry<TileId, HashTile>> rightEdge = new HashMap<>();
+
+  private volatile TreeState head;
+  private volatile boolean accepting = true;
+  private volatile String stoppedReason;
+  private Thread thread;
+
+  /**
+   * @param head the verified state the store is at (see {@link LogState#load})
+   */
+  public Sequencer(SequencerStore store, TreeState head, Signer signer, Config config,
+      LongSupplier clockMillis, ServerMetrics metrics) {
+    this.store = store;
+    this.head = head;
+    this.signer = signer;
+    this.config = config;
+    this.clockMillis = clockMillis;
+    this.metrics = metrics;
+  }
+
+  /** Starts the sequencer thread. Tests that drive batches by hand call {@link #flushNow} instead. */
+  public synchronized void start() {
+    if (thread != null) throw new IllegalStateException("already started");
+    thread = new Thread(this::run, "stele-sequencer");
+    thread.start();
+  }
+
+  /** The newest durable tree state. */
+  public TreeState head() {
+    return head;
+  }
+
+  /** Entries waiting for the sequencer. */
+  public int queueDepth() {
+    return queued.get();
+  }
+
+  /** Why the sequencer stopped after a failure, or null while it is healthy. */
+  public String stoppedReason() {
+    return stoppedReason;
+  }
+
+  /**
+   * Queues a verified entry for the log. The future completes, on the sequencer thread, with the
+   * entry's place in the log once the batch holding it is durable; or fails with
+   * {@link DuplicateEntryException} (also when an identical entry is in flight and commits first),
+   * {@link LogOverloadedException}, or the error that failed the batch.
+   *
+   * <p>Never blocks.
+   */
+  public CompletableFuture<Sequenced> submit(Submission s) {
+    if (!accepting) {
+      return CompletableFuture.failedFuture(new LogOverloadedException(
+          stoppedReason != null ? "the log is not accepting entries: " + stoppedReason
+              : "the log is shutting down", 30));
+    }
+    Pending existing = inFlight.get(s.leafHash());
+    if (existing != null) return joinDuplicate(existing);
+    if (queued.incrementAndGet() > config.queueCapacity()) {
+      queued.decrementAndGet();
+      return CompletableFuture.failedFuture(new LogOverloadedException(
+          "the log's queue is full (" + config.queueCapacity() + " entries); retry shortly", 1));
+    }
+    Pending p = new Pending(s, System.nanoTime());
+    existing = inFlight.putIfAbsent(s.leafHash(), p);
+    if (existing != null) {
+      queued.decrementAndGet();
+      return joinDuplicate(existing);
+    }
+    queue.add(p);
+    if (!accepting && queue.remove(p)) {
+      // Closed between the check above and the add, and the sequencer never saw it.
+      queued.decrementAndGet();
+      inFlight.remove(s.leafHash(), p);
+      p.result.completeExceptionally(new LogOverloadedException("the log is shutting down", 30));
+    }
+    return p.result;
+  }
+
+  /** A second copy of an in-flight entry: once the first is in the log, this one is a duplicate. */
+  private CompletableFuture<Sequenced> joinDuplicate(Pending original) {
+    return original.result.thenCompose(r -> {
+      metrics.duplicate();
+      return CompletableFuture.failedFuture(
+          new DuplicateEntryException(original.submission.leafHash(), r.index()));
+    });
+  }
+
+  /** Sequences everything queued right now, on the calling thread. For tests without {@link #start}. */
+  void flushNow() {
+    List<Pending> batch = new ArrayList<>();
+    while (queue.drainTo(batch, config.maxBatchSize()) > 0) {
+      queued.addAndGet(-batch.size());
+      sequence(batch);
+      batch.clear();
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(config.maxBatchSize());
+    long maxAgeNanos = config.maxBatchAge().toNanos();
+    try {
+      while (true) {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (!accepting) break;
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, config.maxBatchSize() - batch.size());
+        long deadline = first.enqueuedNanos + maxAgeNanos;
+        long wait;
+        while (batch.size() < config.maxBatchSize() && (wait = deadline - System.nanoTime()) > 0) {
+          Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+          if (next == null) break;
+          batch.add(next);
+          queue.drainTo(batch, config.maxBatchSize() - batch.size());
+        }
+        queued.addAndGet(-batch.size());
+        sequence(batch);
+        batch.clear();
+        if (stoppedReason != null) break;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failQueued(new LogOverloadedException("the log stopped before this entry was sequenced", 30));
+    }
+  }
+
+  /** Runs one batch through the steps in the class comment. Never throws. */
+  private void sequence(List<Pending> batch) {
+    long start = System.nanoTime();
+    List<Pending> fresh;
+    try {
+      fresh = dropDuplicates(batch);
+    } catch (IOException e) {
+      // Nothing was written; reads failing is as bad as writes failing, though.
+      stop("leaf index lookup failed: " + e.getMessage(), batch, e);
+      return;
+    }
+    if (fresh.isEmpty()) return;
+
+    TreeState old = head;
+    long size = old.size();
+    // Integrated time is in seconds and never goes backwards along the log, whatever the clock.
+    long integratedTime = Math.max(clockMillis.getAsLong() / 1000, old.lastIntegratedTime());
+    List<Hash> leaves = new ArrayList<>(fresh.size());
+    for (Pending p : fresh) leaves.add(p.submission.leafHash());
+
+    TreeIntegrator.Integration integration;
+    String checkpoint;
+    List<Batch.Appended> appended = new ArrayList<>(fresh.size());
+    try {
+      integration = TreeIntegrator.integrate(this::readRightEdge, size, leaves);
+      checkpoint = signer.signCheckpoint(integration.newSize(), integration.root());
+      for (int i = 0; i < fresh.size(); i++) {
+        Submission s = fresh.get(i).submission;
+        long index = size + i;
+        byte[] set = signer.signEntryTimestamp(s.body(), integratedTime, index);
+        appended.add(new Batch.Appended(
+            new LoggedEntry(index, integratedTime, set, s.body()), s.leafHash(), s.searchKeys()));
+      }
+    } catch (IOException e) {
+      // The stored tiles do not support the head we hold: something is badly wrong.
+      stop("integration failed: " + e.getMessage(), fresh, e);
+      return;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // Nothing was written and the head is unchanged: fail this batch only.
+      LOG.log(Level.WARNING, "batch of " + fresh.size() + " failed before commit", e);
+      metrics.sequencerFailure();
+      failAll(fresh, e);
+      return;
+    }
+
+    TreeState next = new TreeState(integration.newSize(), integration.root(), integratedTime, checkpoint);
+    long commitStart = System.nanoTime();
+    try {
+      store.commit(new Batch(appended, integration.changedTiles(), next));
+    } catch (IOException | RuntimeException e) {
+      // We cannot tell whether the batch is on disk. Stop; a restart re-reads the truth.
+      stop("commit failed: " + e.getMessage(), fresh, e);
+      return;
+    }
+    // Durable from here on: publish, then answer.
+    long commitNanos = System.nanoTime() - commitStart;
+    for (Map.Entry<TileId, HashTile> t : integration.changedTiles().entrySet()) {
+      rightEdge.merge(t.getKey().level(), Map.entry(t.getKey(), t.getValue()),
+          (a, b) -> b.getKey().index() >= a.getKey().index() ? b : a);
+    }
+    head = next;
+    metrics.batchCommitted(fresh.size(), commitNanos, System.nanoTime() - start);
+    for (int i = 0; i < fresh.size(); i++) {
+      Pending p = fresh.get(i);
+      inFlight.remove(p.submission.leafHash(), p);
+      p.result.complete(new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
+    }
+  }
+
+  /** Fails and removes the entries of the batch that are already in the log. */
+  private List<Pending> dropDuplicates(List<Pending> batch) throws IOException {
+    List<Hash> hashes = new ArrayList<>(batch.size());
+    for (Pending p : batch) hashes.add(p.submission.leafHash());
+    long[] found = store.findIndexes(hashes);
+    List<Pending> fresh = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      if (found[i] < 0) {
+        fresh.add(p);
+      } else {
+        inFlight.remove(p.submission.leafHash(), p);
+        metrics.duplicate();
+        p.result.completeExceptionally(new DuplicateEntryException(p.submission.leafHash(), found[i]));
+      }
+    }
+    return fresh;
+  }
+
+  /** Tiles for integration: the right edge from memory when we have it, else from the store. */
+  private List<HashTile> readRightEdge(List<TileId> ids) throws IOException {
+    List<HashTile> out = new ArrayList<>(ids.size());
+    List<TileId> missing = new ArrayList<>();
+    for (TileId id : ids) {
+      Map.Entry<TileId, HashTile> t = rightEdge.get(id.level());
+      boolean hit = t != null && t.getKey().index() == id.index() && t.getValue().width() >= id.width();
+      out.add(hit ? t.getValue() : null);
+      if (!hit) missing.add(id);
+    }
+    if (!missing.isEmpty()) {
+      List<HashTile> read = store.readTiles(missing);
+      for (int i = 0, j = 0; i < out.size(); i++) {
+        if (out.get(i) == null) out.set(i, read.get(j++));
+      }
+    }
+    return out;
+  }
+
+  private void stop(String reason, List<Pending> batch, Exception cause) {
+    LOG.log(Level.SEVERE, "sequencer stopped: " + reason, cause);
+    metrics.sequencerFailure();
+    stoppedReason = reason;
+    accepting = false;
+    failAll(batch, cause);
+    failQueued(new LogOverloadedException("the log is not accepting entries: " + reason, 30));
+  }
+
+  private void failAll(List<Pending> batch, Throwable cause) {
+    for (Pending p : batch) {
+      inFlight.remove(p.submission.leafHash(), p);
+      p.result.completeExceptionally(cause);
+    }
+  }
+
+  private void failQueued(Exception cause) {
+    List<Pending> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    queued.addAndGet(-rest.size());
+    failAll(rest, cause);
+  }
+
+  /**
+   * Stops taking submissions, sequences what is already queued, and waits for the thread to end.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    accepting = false;
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) t.join();
+    else flushNow();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.stele.server.storage;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key layouts, all fixed-width big-endian so that the byte order RocksDB sorts by is the numeric
+ * order: "the last entry" and "the entries of one bundle" are plain range scans.
+ *
+ * <pre>
+ * entries     index (8)                       -> Records.entry
+ * leaf_index  leaf hash (32)                  -> index (8)
+ * tiles       level (1) || index (8)          -> hash tile bytes at its newest width
+ * search      utf8(key) || 0x00 || index (8)  -> empty
+ * meta        ascii name                      -> Records.treeState | Records.identity
+ * </pre>
+ */
+final class Keys {
+  static final byte[] META_TREE = "tree".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] META_IDENTITY = "identity".getBytes(StandardCharsets.US_ASCII);
+
+  private Keys() {}
+
+  static byte[] index(long index) {
+    byte[] k = new byte[8];
+    putLong(k, 0, index);
+    return k;
+  }
+
+  static long index(byte[] key) {
+    return getLong(key, 0);
+  }
+
+  static byte[] tile(int level, long index) {
+    byte[] k = new byte[9];
+    k[0] = (byte) level;
+    putLong(k, 1, index);
+    return k;
+  }
+
+  /** The prefix under which all entries of one search key sort. */
+  static byte[] searchPrefix(String key) {
+    byte[] s = key.getBytes(StandardCharsets.UTF_8);
+    byte[] k = new byte[s.length + 1];
+    System.arraycopy(s, 0, k, 0, s.length);
+    k[s.length] = 0;
+    return k;
+  }
+
+  static byte[] search(String key, long index) {
+    byte[] p = searchPrefix(key);
+    byte[] k = new byte[p.length + 8];
+    System.arraycopy(p, 0, k, 0, p.length);
+    putLong(k, p.length, index);
+    return k;
+  }
+
+  static void putLong(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
+  static long getLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | (b[off + i] & 0xff);
+    return v;
+  }
+}

@@ -1,0 +1,322 @@
+package dev.stele.server.storage;
+
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.server.log.LogIdentity;
+import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.sequencer.Batch;
+import dev.stele.server.sequencer.SequencerStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The log's embedded store: the only class that talks to RocksDB.
+ *
+ * <p>Five column families (layouts in {@link Keys} and {@link Records}): {@code entries},
+ * {@code leaf_index}, {@code tiles}, {@code search} and {@code meta} (in the default family).
+ * Everything a batch changes is written in one {@link WriteBatch} with {@code sync=true}, so a
+ * commit is atomic and durable when {@link #commit} returns.
+ *
+ * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer.
+ */
+public final class RocksLogStore implements SequencerStore, AutoCloseable {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private static final long BLOCK_CACHE_BYTES = 256L << 20;
+
+  private final Path dir;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final RocksDB db;
+  private final ColumnFamilyHandle meta;
+  private final ColumnFamilyHandle entries;
+  private final ColumnFamilyHandle leafIndex;
+  private final ColumnFamilyHandle tiles;
+  private final ColumnFamilyHandle search;
+  private final WriteOptions syncWrite;
+
+  private RocksLogStore(Path dir) throws StorageException {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StorageException("create data directory " + dir, e);
+    }
+    LRUCache cache = keep(new LRUCache(BLOCK_CACHE_BYTES));
+    BloomFilter bloom = keep(new BloomFilter(10));
+
+    // Entries compress well (JSON, base64, PEM); hashes and tiles do not.
+    ColumnFamilyOptions entriesOpts = keep(new ColumnFamilyOptions())
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 * 1024));
+    // Every append looks its leaf hash up here, and almost all lookups miss: a Bloom filter
+    // answers those without touching the disk.
+    ColumnFamilyOptions leafOpts = keep(new ColumnFamilyOptions())
+        .setCompressionType(CompressionType.NO_COMPRESSION)
+        .setTableFormatConfig(new BlockBasedTableConfig()
+            .setBlockCache(cache)
+            .setFilterPolicy(bloom)
+            .setCacheIndexAndFilterBlocks(true)
+            .setPinL0FilterAndIndexBlocksInCache(true));
+    ColumnFamilyOptions tileOpts = keep(new ColumnFamilyOptions())
+        .setCompressionType(CompressionType.NO_COMPRESSION)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 * 1024));
+    ColumnFamilyOptions searchOpts = keep(new ColumnFamilyOptions())
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+    ColumnFamilyOptions metaOpts = keep(new ColumnFamilyOptions());
+
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOpts),
+        new ColumnFamilyDescriptor(bytes("entries"), entriesOpts),
+        new ColumnFamilyDescriptor(bytes("leaf_index"), leafOpts),
+        new ColumnFamilyDescriptor(bytes("tiles"), tileOpts),
+        new ColumnFamilyDescriptor(bytes("search"), searchOpts));
+    DBOptions dbOpts = keep(new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2)
+        .setBytesPerSync(1 << 20));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      db = RocksDB.open(dbOpts, dir.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      closeResources();
+      throw new StorageException("open " + dir, e);
+    }
+    // Handles are closed before the database, in reverse order of keeping.
+    meta = handles.get(0);
+    entries = handles.get(1);
+    leafIndex = handles.get(2);
+    tiles = handles.get(3);
+    search = handles.get(4);
+    syncWrite = keep(new WriteOptions().setSync(true));
+  }
+
+  /** Opens (creating if needed) the store in {@code dir}. */
+  public static RocksLogStore open(Path dir) throws StorageException {
+    return new RocksLogStore(dir);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** The identity written when the store was created, if it has been. */
+  public Optional<LogIdentity> identity() throws StorageException {
+    byte[] v = get(meta, Keys.META_IDENTITY, "read log identity");
+    return v == null ? Optional.empty() : Optional.of(Records.identity(v));
+  }
+
+  /** Writes the identity of a new store, durably. Fails if one is already there. */
+  public void createIdentity(LogIdentity id) throws StorageException {
+    if (identity().isPresent()) throw new StorageException("log identity already exists");
+    try {
+      db.put(meta, syncWrite, Keys.META_IDENTITY, Records.identity(id));
+    } catch (RocksDBException e) {
+      throw new StorageException("write log identity", e);
+    }
+  }
+
+  /** The tree state of the last committed batch; empty for a log that has never committed. */
+  public Optional<TreeState> treeState() throws StorageException {
+    byte[] v = get(meta, Keys.META_TREE, "read tree state");
+    return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
+  }
+
+  @Override
+  public List<HashTile> readTiles(List<TileId> ids) throws IOException {
+    List<byte[]> keys = new ArrayList<>(ids.size());
+    for (TileId id : ids) keys.add(Keys.tile(id.level(), id.index()));
+    List<byte[]> values = multiGet(tiles, keys, "read tiles");
+    List<HashTile> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      TileId id = ids.get(i);
+      byte[] v = values.get(i);
+      if (v == null) throw new StorageException("tile " + id.level() + "/" + id.index() + " is missing");
+      HashTile t = HashTile.decode(v);
+      if (t.width() < id.width()) {
+        throw new StorageException("tile " + id.level() + "/" + id.index() + " has width " + t.width()
+            + ", needed " + id.width());
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
+  /** The stored bytes of tile (level, index) at its newest width, or null if there is none. */
+  public byte[] tileBytes(int level, long index) throws StorageException {
+    return get(tiles, Keys.tile(level, index), "read tile");
+  }
+
+  @Override
+  public long[] findIndexes(List<Hash> leafHashes) throws StorageException {
+    List<byte[]> keys = new ArrayList<>(leafHashes.size());
+    for (Hash h : leafHashes) keys.add(h.bytes());
+    List<byte[]> values = multiGet(leafIndex, keys, "look up leaf hashes");
+    long[] out = new long[leafHashes.size()];
+    for (int i = 0; i < out.length; i++) {
+      byte[] v = values.get(i);
+      out[i] = v == null ? -1 : Keys.index(v);
+    }
+    return out;
+  }
+
+  /** The index of the entry with this leaf hash, or -1. */
+  public long findIndex(Hash leafHash) throws StorageException {
+    byte[] v = get(leafIndex, leafHash.bytes(), "look up leaf hash");
+    return v == null ? -1 : Keys.index(v);
+  }
+
+  /** The entry at {@code index}, or empty if the log has none there. */
+  public Optional<LoggedEntry> entry(long index) throws StorageException {
+    byte[] v = get(entries, Keys.index(index), "read entry");
+    return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
+  }
+
+  /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
+  public List<LoggedEntry> entries(long from, int count) throws StorageException {
+    List<LoggedEntry> out = new ArrayList<>(Math.min(count, 256));
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
+      long next = from;
+      for (it.seek(Keys.index(from)); it.isValid() && out.size() < count; it.next()) {
+        long index = Keys.index(it.key());
+        if (index != next) break;
+        out.add(Records.entry(index, it.value()));
+        next++;
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("read entries from " + from, e);
+    }
+    return out;
+  }
+
+  /** The index of the last entry stored, or -1 if there is none. */
+  public long lastEntryIndex() throws StorageException {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
+      it.seekToLast();
+      long last = it.isValid() ? Keys.index(it.key()) : -1;
+      it.status();
+      return last;
+    } catch (RocksDBException e) {
+      throw new StorageException("find the last entry", e);
+    }
+  }
+
+  /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
+  public List<Long> search(String key, int limit) throws StorageException {
+    byte[] prefix = Keys.searchPrefix(key);
+    byte[] upper = prefix.clone();
+    upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
+    List<Long> out = new ArrayList<>();
+    try (Slice bound = new Slice(upper);
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
+        RocksIterator it = db.newIterator(search, ro)) {
+      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+        byte[] k = it.key();
+        if (k.length != prefix.length + 8) continue;
+        out.add(Keys.getLong(k, prefix.length));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("search", e);
+    }
+    return out;
+  }
+
+  @Override
+  public void commit(Batch batch) throws StorageException {
+    try (WriteBatch wb = new WriteBatch()) {
+      for (Batch.Appended a : batch.entries()) {
+        LoggedEntry e = a.entry();
+        byte[] indexKey = Keys.index(e.index());
+        wb.put(entries, indexKey, Records.entry(e.integratedTime(), e.set(), e.bodyUnsafe()));
+        wb.put(leafIndex, a.leafHash().bytes(), indexKey);
+        for (String k : a.searchKeys()) wb.put(search, Keys.search(k, e.index()), new byte[0]);
+      }
+      for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
+        wb.put(tiles, Keys.tile(t.getKey().level(), t.getKey().index()), t.getValue().encode());
+      }
+      wb.put(meta, Keys.META_TREE, Records.treeState(batch.state()));
+      db.write(syncWrite, wb);
+    } catch (RocksDBException e) {
+      throw new StorageException("commit batch to size " + batch.state().size(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle h : List.of(search, tiles, leafIndex, entries, meta)) h.close();
+    db.close();
+    closeResources();
+  }
+
+  @Override
+  public String toString() {
+    return "RocksLogStore[" + dir + "]";
+  }
+
+  private byte[] get(ColumnFamilyHandle cf, byte[] key, String op) throws StorageException {
+    try {
+      return db.get(cf, key);
+    } catch (RocksDBException e) {
+      throw new StorageException(op, e);
+    }
+  }
+
+  private List<byte[]> multiGet(ColumnFamilyHandle cf, List<byte[]> keys, String op)
+      throws StorageException {
+    if (keys.isEmpty()) return List.of();
+    try {
+      return db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);
+    } catch (RocksDBException e) {
+      throw new StorageException(op, e);
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private void closeResources() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception ignored) {
+        // Native handles: nothing sensible to do with a failure while closing.
+      }
+    }
+    resources.clear();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+}

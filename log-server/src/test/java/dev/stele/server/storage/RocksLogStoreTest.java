@@ -1,0 +1,92 @@
+package dev.stele.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.server.log.LogIdentity;
+import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.sequencer.Batch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksLogStoreTest {
+  @TempDir Path dir;
+
+  private static byte[] body(long i) {
+    return ("{\"entry\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Batch batch(long from, int n, String searchKey, TreeState state) {
+    List<Batch.Appended> entries = new ArrayList<>();
+    for (long i = from; i < from + n; i++) {
+      entries.add(new Batch.Appended(new LoggedEntry(i, 1000 + i, new byte[] {(byte) i, 7}, body(i)),
+          Rfc6962.hashLeaf(body(i)), List.of(searchKey, "idx:" + i)));
+    }
+    List<Hash> row = new ArrayList<>();
+    for (long i = 0; i < from + n; i++) row.add(Rfc6962.hashLeaf(body(i)));
+    return new Batch(entries, Map.of(new TileId(0, 0, row.size()), HashTile.of(row)), state);
+  }
+
+  @Test
+  void commit_thenReadEverythingBack_alsoAfterReopen() throws Exception {
+    TreeState state = new TreeState(3, Rfc6962.hashLeaf(new byte[] {9}), 1002, "origin\n3\nroot\n\n— sig\n");
+    LogIdentity id = new LogIdentity(42, Rfc6962.hashLeaf(new byte[] {1}));
+    try (RocksLogStore s = RocksLogStore.open(dir)) {
+      assertTrue(s.treeState().isEmpty());
+      assertTrue(s.identity().isEmpty());
+      assertEquals(-1, s.lastEntryIndex());
+      s.createIdentity(id);
+      assertThrows(StorageException.class, () -> s.createIdentity(id));
+      s.commit(batch(0, 3, "sha256:abc", state));
+    }
+    try (RocksLogStore s = RocksLogStore.open(dir)) {
+      assertEquals(id, s.identity().orElseThrow());
+      assertEquals(state, s.treeState().orElseThrow());
+      assertEquals(2, s.lastEntryIndex());
+      LoggedEntry e1 = s.entry(1).orElseThrow();
+      assertEquals(1001, e1.integratedTime());
+      assertArrayEquals(body(1), e1.body());
+      assertArrayEquals(new byte[] {1, 7}, e1.set());
+      assertTrue(s.entry(3).isEmpty());
+      assertArrayEquals(new long[] {2, -1, 0},
+          s.findIndexes(List.of(Rfc6962.hashLeaf(body(2)), Rfc6962.hashLeaf(body(5)), Rfc6962.hashLeaf(body(0)))));
+      assertEquals(1, s.findIndex(Rfc6962.hashLeaf(body(1))));
+      assertEquals(List.of(0L, 1L, 2L), s.search("sha256:abc", 100));
+      assertEquals(List.of(0L, 1L), s.search("sha256:abc", 2));
+      assertEquals(List.of(), s.search("sha256:ab", 100), "a prefix of a key is not the key");
+      assertEquals(List.of(1L), s.search("idx:1", 100));
+      assertEquals(List.of(1L, 2L), s.entries(1, 10).stream().map(LoggedEntry::index).toList());
+      HashTile t = s.readTiles(List.of(new TileId(0, 0, 2))).get(0);
+      assertEquals(3, t.width(), "a stored tile is returned at its newest width");
+      assertEquals(Rfc6962.hashLeaf(body(2)), t.get(2));
+      assertThrows(StorageException.class, () -> s.readTiles(List.of(new TileId(0, 0, 4))));
+      assertThrows(StorageException.class, () -> s.readTiles(List.of(new TileId(1, 0, 1))));
+    }
+  }
+
+  @Test
+  void laterCommit_replacesTreeStateAndGrowsTile() throws Exception {
+    try (RocksLogStore s = RocksLogStore.open(dir)) {
+      TreeState a = new TreeState(2, Rfc6962.EMPTY_ROOT, 1001, "a");
+      TreeState b = new TreeState(5, Rfc6962.EMPTY_ROOT, 1004, "b");
+      s.commit(batch(0, 2, "k", a));
+      s.commit(batch(2, 3, "k", b));
+      assertEquals(b, s.treeState().orElseThrow());
+      assertEquals(5, HashTile.decode(s.tileBytes(0, 0)).width());
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), s.search("k", 100));
+      assertEquals(4, s.lastEntryIndex());
+    }
+  }
+}
