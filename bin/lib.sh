@@ -1,0 +1,22 @@
+# Shared by the launchers in bin/: build a module when needed, and print its class path.
+# The class path is the module's jar plus target/lib/*, the same layout the container images use.
+
+stele_jar() { # root module
+  local artifact="stele-$2"
+  echo "$1/$2/target/$artifact.jar"
+}
+
+stele_build_if_needed() { # root module
+  local root="$1" module="$2" jar
+  jar="$(stele_jar "$root" "$module")"
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/merkle" "$root/log-client" "$root/$module" \
+        -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+        -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    echo "stele: building $module (./mvnw -q -DskipTests package)..." >&2
+    (cd "$root" && ./mvnw -B -q -DskipTests -pl "$module" -am package) >&2
+  fi
+}
+
+stele_classpath() { # root module
+  echo "$(stele_jar "$1" "$2"):$1/$2/target/lib/*"
+}
