@@ -2,6 +2,7 @@ package dev.stele.server.storage;
 
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.LoggedEntry;
@@ -159,7 +160,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       TileId id = ids.get(i);
       byte[] v = values.get(i);
       if (v == null) throw new StorageException("tile " + id.level() + "/" + id.index() + " is missing");
-      HashTile t = HashTile.decode(v);
+      HashTile t = decodeTile(id.level(), id.index(), v);
       if (t.width() < id.width()) {
         throw new StorageException("tile " + id.level() + "/" + id.index() + " has width " + t.width()
             + ", needed " + id.width());
@@ -167,6 +168,20 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       out.add(t);
     }
     return out;
+  }
+
+  /** The stored tile (level, index) at its newest width, or null if there is none. */
+  public HashTile tile(int level, long index) throws StorageException {
+    byte[] v = tileBytes(level, index);
+    return v == null ? null : decodeTile(level, index, v);
+  }
+
+  private static HashTile decodeTile(int level, long index, byte[] v) throws StorageException {
+    try {
+      return HashTile.decode(v);
+    } catch (TileFormatException e) {
+      throw new StorageException("tile " + level + "/" + index + " is corrupt: " + e.getMessage());
+    }
   }
 
   /** The stored bytes of tile (level, index) at its newest width, or null if there is none. */

@@ -84,7 +84,7 @@ class RocksLogStoreTest {
       s.commit(batch(0, 2, "k", a));
       s.commit(batch(2, 3, "k", b));
       assertEquals(b, s.treeState().orElseThrow());
-      assertEquals(5, HashTile.decode(s.tileBytes(0, 0)).width());
+      assertEquals(5, s.tile(0, 0).width());
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L), s.search("k", 100));
       assertEquals(4, s.lastEntryIndex());
     }

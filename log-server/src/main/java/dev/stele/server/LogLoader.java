@@ -1,0 +1,163 @@
+package dev.stele.server;
+
+import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.SignedNote;
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.server.log.LogIdentity;
+import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.sequencer.Batch;
+import dev.stele.server.sign.LogSigner;
+import dev.stele.server.storage.RocksLogStore;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SignatureException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Opens the log held in a store, and refuses a store it cannot vouch for.
+ *
+ * <p>Start-up reads only the right edge of the tree, so its cost does not grow with the log:
+ *
+ * <ol>
+ *   <li>the store's identity must name this log key (a data directory belongs to one key);
+ *   <li>the stored checkpoint must carry a valid signature of this key, under this signer name,
+ *       and commit to the stored size and root;
+ *   <li>the stored hash tiles must reproduce that root;
+ *   <li>the entries must end exactly at the stored size, and the entries of the last data tile
+ *       must hash to that tile's row.
+ * </ol>
+ *
+ * <p>A new store gets its identity and a signed checkpoint for the empty tree.
+ */
+final class LogLoader {
+  private static final Logger LOG = Logger.getLogger(LogLoader.class.getName());
+
+  /** The store cannot be served: the message says why and what to check. */
+  static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private LogLoader() {}
+
+  /**
+   * The store's identity, creating it for a new store.
+   *
+   * @param logId the log ID of the configured key
+   * @param newTreeId the tree ID to give a new store
+   */
+  static LogIdentity identity(RocksLogStore store, Hash logId, long newTreeId)
+      throws IOException, StartupException {
+    Optional<LogIdentity> existing = store.identity();
+    if (existing.isEmpty()) {
+      if (store.treeState().isPresent() || store.lastEntryIndex() >= 0) {
+        throw new StartupException("the store in " + store.directory()
+            + " holds a tree but no log identity; it was not written by this server");
+      }
+      LogIdentity id = new LogIdentity(newTreeId, logId);
+      store.createIdentity(id);
+      LOG.info("created a new log in " + store.directory() + " with tree ID " + newTreeId);
+      return id;
+    }
+    LogIdentity id = existing.get();
+    if (!id.logId().equals(logId)) {
+      throw new StartupException("the store in " + store.directory() + " belongs to the log with ID "
+          + id.logId().hex() + ", but the configured key has log ID " + logId.hex()
+          + "; start the server with that log's key (--key), or use another --data-dir");
+    }
+    return id;
+  }
+
+  /** Verifies the stored tree (see the class comment), or initializes an empty one. */
+  static TreeState load(RocksLogStore store, LogSigner signer)
+      throws IOException, GeneralSecurityException, StartupException {
+    Optional<TreeState> stored = store.treeState();
+    if (stored.isEmpty()) {
+      TreeState empty = new TreeState(0, Rfc6962.EMPTY_ROOT, 0, signer.signCheckpoint(0, Rfc6962.EMPTY_ROOT));
+      store.commit(new Batch(List.of(), Map.of(), empty));
+      return empty;
+    }
+    TreeState s = stored.get();
+    checkCheckpoint(s, signer);
+    if (s.size() > 0) {
+      Hash root = TileProofBuilder.root(store, s.size());
+      if (!root.equals(s.root())) {
+        throw new StartupException("the stored tiles give root " + root.hex() + " for size " + s.size()
+            + ", but the signed checkpoint says " + s.root().hex() + "; the store is corrupt");
+      }
+    }
+    long last = store.lastEntryIndex();
+    if (last != s.size() - 1) {
+      throw new StartupException("the store holds entries up to index " + last
+          + ", but its tree has size " + s.size() + "; the store is corrupt");
+    }
+    checkLastDataTile(store, s.size());
+    return s;
+  }
+
+  private static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
+    SignedNote note;
+    Checkpoint cp;
+    try {
+      note = SignedNote.parse(s.checkpoint());
+      cp = Checkpoint.parse(note.text());
+    } catch (FormatException e) {
+      throw new StartupException("the stored checkpoint is malformed: " + e.getMessage(), e);
+    }
+    try {
+      note.verify(List.of(signer.noteVerifier()));
+    } catch (SignatureException e) {
+      throw new StartupException("the stored checkpoint does not verify as signed by '"
+          + signer.signerName() + "' with the configured key: " + e.getMessage()
+          + " (a log's key and signer name, the host of --public-url, cannot change)", e);
+    }
+    if (!cp.origin().equals(signer.origin())) {
+      throw new StartupException("the stored checkpoint has origin '" + cp.origin() + "', expected '"
+          + signer.origin() + "' (the host of --public-url cannot change for an existing log)");
+    }
+    if (cp.size() != s.size() || !cp.root().equals(s.root())) {
+      throw new StartupException("the stored checkpoint (size " + cp.size() + ", root " + cp.root().hex()
+          + ") does not match the stored tree state (size " + s.size() + ", root " + s.root().hex() + ")");
+    }
+  }
+
+  /** The entries of the last data tile must hash to that tile's row. */
+  private static void checkLastDataTile(RocksLogStore store, long size)
+      throws IOException, StartupException {
+    if (size == 0) return;
+    long tile = (size - 1) >>> 8;
+    int width = (int) (size - (tile << 8));
+    HashTile row = store.tile(0, tile);
+    if (row == null) throw new StartupException("data tile 0/" + tile + " is missing; the store is corrupt");
+    if (row.width() != width) {
+      throw new StartupException("data tile 0/" + tile + " has width " + row.width() + ", expected "
+          + width + " for size " + size + "; the store is corrupt");
+    }
+    List<LoggedEntry> entries = store.entries(tile << 8, width);
+    if (entries.size() != width) {
+      throw new StartupException("data tile 0/" + tile + " covers " + width + " entries but only "
+          + entries.size() + " are stored; the store is corrupt");
+    }
+    for (int i = 0; i < width; i++) {
+      if (!Rfc6962.hashLeaf(entries.get(i).bodyUnsafe()).equals(row.get(i))) {
+        throw new StartupException("entry " + ((tile << 8) + i) + " does not hash to its leaf in tile 0/"
+            + tile + "; the store is corrupt");
+      }
+    }
+  }
+}
