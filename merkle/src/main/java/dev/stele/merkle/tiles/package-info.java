@@ -1,0 +1,9 @@
+/**
+ * C2SP tlog-tiles: tile coordinates and paths ({@link dev.stele.merkle.tiles.TileId}, {@link
+ * dev.stele.merkle.tiles.TilePath}), the hash tile and entry bundle formats, a pure integration
+ * function that appends leaves to a tree stored as tiles ({@link
+ * dev.stele.merkle.tiles.TreeIntegrator}), and proofs built from tiles ({@link
+ * dev.stele.merkle.tiles.TileProofBuilder}). Storage stays with the caller, behind {@link
+ * dev.stele.merkle.tiles.TileReader}.
+ */
+package dev.stele.merkle.tiles;
