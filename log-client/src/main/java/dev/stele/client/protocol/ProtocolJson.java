@@ -36,7 +36,7 @@ public final class ProtocolJson {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .serializationInclusion(JsonInclude.Include.NON_ABSENT)
