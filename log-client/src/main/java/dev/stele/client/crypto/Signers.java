@@ -15,7 +15,6 @@ import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
@@ -56,8 +55,7 @@ public final class Signers {
     }
     if (params instanceof Ed25519PrivateKeyParameters) {
       Ed25519PrivateKeyParameters priv = (Ed25519PrivateKeyParameters) params;
-      Ed25519PublicKeyParameters pub = priv.generatePublicKey();
-      return new Ed25519Signer(priv, pub, PublicKeys.ed25519(pub.getEncoded()));
+      return new Ed25519Signer(priv, PublicKeys.ed25519(priv.generatePublicKey().getEncoded()));
     }
     if (params instanceof ECPrivateKeyParameters) {
       ECPrivateKeyParameters priv = (ECPrivateKeyParameters) params;
@@ -162,19 +160,16 @@ public final class Signers {
 
   private static final class Ed25519Signer extends KeyedSigner {
     private final Ed25519PrivateKeyParameters key;
-    private final Ed25519PublicKeyParameters bcPublicKey;
 
-    Ed25519Signer(Ed25519PrivateKeyParameters key, Ed25519PublicKeyParameters bcPublicKey,
-        PublicKey publicKey) {
+    Ed25519Signer(Ed25519PrivateKeyParameters key, PublicKey publicKey) {
       super(publicKey);
       this.key = key;
-      this.bcPublicKey = bcPublicKey;
     }
 
     @Override
     public byte[] sign(byte[] data) {
       byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
-      key.sign(Ed25519.Algorithm.Ed25519, bcPublicKey, null, data, 0, data.length, sig, 0);
+      key.sign(Ed25519.Algorithm.Ed25519, null, data, 0, data.length, sig, 0);
       return sig;
     }
   }

@@ -15,7 +15,6 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -152,8 +151,7 @@ final class DsseV001 {
 
   private static void addDigests(JsonNode items, Set<String> out) {
     for (JsonNode item : items) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = item.path("digest").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> d = it.next();
+      for (Map.Entry<String, JsonNode> d : item.path("digest").properties()) {
         if (d.getValue().isTextual()) {
           out.add((d.getKey() + ":" + d.getValue().textValue()).toLowerCase(Locale.ROOT));
         }

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -80,10 +79,7 @@ public final class Jcs {
   }
 
   private static void writeObject(JsonNode node, Sink out) throws FormatException {
-    List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      members.add(it.next());
-    }
+    List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
     members.sort(Map.Entry.comparingByKey());
     out.write('{');
     for (int i = 0; i < members.size(); i++) {

@@ -39,7 +39,7 @@ public final class ProtocolJson {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+      .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_ABSENT))
       .build();
 
   private ProtocolJson() {}
