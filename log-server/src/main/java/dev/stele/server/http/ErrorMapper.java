@@ -66,9 +66,7 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       message = t.getMessage();
     } else if (t == null && ctx.statusCode() >= 400) {
       status = ctx.statusCode();
-      message = status == 413
-          ? "request body too large: this log accepts at most " + bodyLimit + " bytes"
-          : defaultMessage(status);
+      message = messageFor(status);
     } else {
       status = 500;
       String ref = Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -88,8 +86,11 @@ public final class ErrorMapper implements Handler<RoutingContext> {
         .end(body);
   }
 
-  private static String defaultMessage(int status) {
+  /** The message for a status Vert.x itself set (no route, body too large...). */
+  public String messageFor(int status) {
     switch (status) {
+      case 413:
+        return "request body too large: this log accepts at most " + bodyLimit + " bytes";
       case 404:
         return "no such resource; see the Rekor v1 API (/api/v1/...) and tlog-tiles (/checkpoint, /tile/...)";
       case 405:
