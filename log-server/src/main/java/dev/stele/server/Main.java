@@ -8,6 +8,7 @@ import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sequencer.SequencerStore;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
@@ -23,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -152,6 +154,16 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the store, checks it, and serves it. */
     public static Server start(ServerConfig config) throws Exception {
+      return start(config, new VertxOptions(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with Vert.x options to start from (tests set a short
+     * blocked-thread limit) and a decorator around the store the sequencer writes to (tests
+     * inject faults with it).
+     */
+    public static Server start(ServerConfig config, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
       Signer key = LogKeys.loadOrGenerate(config.keyFile(), config.key().isEmpty());
       RocksLogStore store = RocksLogStore.open(config.dataDir());
       Sequencer sequencer = null;
@@ -166,7 +178,7 @@ public final class Main implements Callable<Integer> {
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
-        sequencer = new Sequencer(store, head, signer,
+        sequencer = new Sequencer(storeDecorator.apply(store), head, signer,
             new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
@@ -174,22 +186,23 @@ public final class Main implements Callable<Integer> {
         sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
-            .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+        vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
         WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
             readPool, new TileCache(8192), new TileCache(64), config.bodyLimit());
 
         AtomicInteger inFlight = new AtomicInteger();
-        // The first instance finds the port (it may be 0); the others share it, one per event loop.
-        HttpVerticle first = new HttpVerticle(services, config.port(), config.bind(), inFlight);
-        vertx.deployVerticle(first).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        int actual = first.actualPort();
-        for (int i = 1; i < loops; i++) {
-          vertx.deployVerticle(new HttpVerticle(services, actual, config.bind(), inFlight))
-              .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared
+        // random port (-1), so that every instance listens on the same free port.
+        int listenPort = config.port() == 0 ? -1 : config.port();
+        HttpVerticle first = null;
+        for (int i = 0; i < loops; i++) {
+          HttpVerticle v = new HttpVerticle(services, listenPort, config.bind(), inFlight);
+          vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          if (first == null) first = v;
         }
+        int actual = first.actualPort();
         URI url = config.publicUrl(actual);
         LOG.info("Stele log listening on http://" + config.bind() + ":" + actual + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
@@ -213,6 +226,16 @@ public final class Main implements Callable<Integer> {
 
     public LogSigner signer() {
       return signer;
+    }
+
+    /** The store, for tests that audit what is on disk. */
+    RocksLogStore store() {
+      return store;
+    }
+
+    /** The sequencer, for tests. */
+    Sequencer sequencer() {
+      return sequencer;
     }
 
     /**

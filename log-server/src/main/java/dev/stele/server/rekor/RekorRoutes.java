@@ -221,13 +221,11 @@ public final class RekorRoutes {
         }, false);
     fromEntries
         .compose(more -> log.readPool().executeBlocking(() -> {
-          Set<Long> indexes = new LinkedHashSet<>(list(q.logIndexes()));
-          List<Hash> all = new ArrayList<>(leaves);
-          all.addAll(more);
-          for (Hash h : all) {
-            long i = log.store().findIndex(h);
-            if (i >= 0) indexes.add(i);
-          }
+          // In request order: entryUUIDs, then logIndexes, then entries; each entry once.
+          Set<Long> indexes = new LinkedHashSet<>();
+          for (Hash h : leaves) addIfLogged(indexes, h);
+          indexes.addAll(list(q.logIndexes()));
+          for (Hash h : more) addIfLogged(indexes, h);
           List<LoggedEntry> found = new ArrayList<>();
           for (long i : indexes) {
             LoggedEntry e = entryAt(i);
@@ -237,6 +235,11 @@ public final class RekorRoutes {
         }, false))
         .onSuccess(json -> ok(ctx, json))
         .onFailure(ctx::fail);
+  }
+
+  private void addIfLogged(Set<Long> indexes, Hash leaf) throws IOException {
+    long i = log.store().findIndex(leaf);
+    if (i >= 0) indexes.add(i);
   }
 
   // ---- the tree -----------------------------------------------------------------------------
