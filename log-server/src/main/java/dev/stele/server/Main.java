@@ -251,6 +251,10 @@ public final class Main implements Callable<Integer> {
         sequencer.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        // Stop listening before the worker pools go away, then everything else.
+        for (String id : vertx.deploymentIDs()) {
+          vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warning("shutdown: " + e);

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -64,6 +65,11 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       after += ThreadLocalRandom.current().nextInt(Math.max(1, after));
       resp.putHeader("Retry-After", Integer.toString(after));
       message = t.getMessage();
+    } else if (t instanceof RejectedExecutionException) {
+      // A worker pool refused the task: the server is shutting down.
+      status = 503;
+      resp.putHeader("Retry-After", "5");
+      message = "the log is shutting down; retry shortly";
     } else if (t == null && ctx.statusCode() >= 400) {
       status = ctx.statusCode();
       message = messageFor(status);
