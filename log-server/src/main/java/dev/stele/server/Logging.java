@@ -35,6 +35,15 @@ final class Logging {
     root.setLevel(Level.INFO);
   }
 
+  /**
+   * Writes one line in the log format straight to standard error. For shutdown hooks: the JDK's
+   * own shutdown hook may already have closed the logging handlers.
+   */
+  static void direct(Class<?> source, String message) {
+    System.err.println(java.time.Instant.now() + " INFO " + source.getSimpleName() + ": " + message);
+    System.err.flush();
+  }
+
   private static String shortName(String name) {
     if (name == null) return "-";
     int dot = name.lastIndexOf('.');

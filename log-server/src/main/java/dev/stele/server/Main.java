@@ -246,7 +246,7 @@ public final class Main implements Callable<Integer> {
     public synchronized void close() {
       if (closed) return;
       closed = true;
-      LOG.info("shutting down: finishing queued entries");
+      Logging.direct(Main.class, "shutting down: finishing queued entries");
       try {
         sequencer.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -257,11 +257,11 @@ public final class Main implements Callable<Integer> {
         }
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        LOG.warning("shutdown: " + e);
+        Logging.direct(Main.class, "shutdown: " + e);
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       } finally {
         store.close();
-        LOG.info("store closed");
+        Logging.direct(Main.class, "store closed");
       }
     }
   }
