@@ -8,7 +8,7 @@ import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.LogIdentity;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sign.LogSigner;
@@ -148,7 +148,7 @@ final class LogLoader {
       throw new StartupException("data tile 0/" + tile + " has width " + row.width() + ", expected "
           + width + " for size " + size + "; the store is corrupt");
     }
-    List<LoggedEntry> entries = store.entries(tile << 8, width);
+    List<StoredEntry> entries = store.entries(tile << 8, width);
     if (entries.size() != width) {
       throw new StartupException("data tile 0/" + tile + " covers " + width + " entries but only "
           + entries.size() + " are stored; the store is corrupt");

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -64,11 +65,14 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       after += ThreadLocalRandom.current().nextInt(Math.max(1, after));
       resp.putHeader("Retry-After", Integer.toString(after));
       message = t.getMessage();
+    } else if (t instanceof RejectedExecutionException) {
+      // A worker pool refused the task: the server is shutting down.
+      status = 503;
+      resp.putHeader("Retry-After", "5");
+      message = "the log is shutting down; retry shortly";
     } else if (t == null && ctx.statusCode() >= 400) {
       status = ctx.statusCode();
-      message = status == 413
-          ? "request body too large: this log accepts at most " + bodyLimit + " bytes"
-          : defaultMessage(status);
+      message = messageFor(status);
     } else {
       status = 500;
       String ref = Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -88,8 +92,11 @@ public final class ErrorMapper implements Handler<RoutingContext> {
         .end(body);
   }
 
-  private static String defaultMessage(int status) {
+  /** The message for a status Vert.x itself set (no route, body too large...). */
+  public String messageFor(int status) {
     switch (status) {
+      case 413:
+        return "request body too large: this log accepts at most " + bodyLimit + " bytes";
       case 404:
         return "no such resource; see the Rekor v1 API (/api/v1/...) and tlog-tiles (/checkpoint, /tile/...)";
       case 405:

@@ -3,7 +3,7 @@ package dev.stele.server.sequencer;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ public record Batch(List<Appended> entries, Map<TileId, HashTile> tiles, TreeSta
   }
 
   /** One new entry: what is stored, its leaf hash (dedup key) and its search keys. */
-  public record Appended(LoggedEntry entry, Hash leafHash, List<String> searchKeys) {
+  public record Appended(StoredEntry entry, Hash leafHash, List<String> searchKeys) {
     public Appended {
       searchKeys = List.copyOf(searchKeys);
     }

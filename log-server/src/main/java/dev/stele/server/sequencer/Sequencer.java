@@ -4,7 +4,7 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TreeIntegrator;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import java.io.IOException;
@@ -264,7 +264,7 @@ public final class Sequencer implements AutoCloseable {
         long index = size + i;
         byte[] set = signer.signEntryTimestamp(s.body(), integratedTime, index);
         appended.add(new Batch.Appended(
-            new LoggedEntry(index, integratedTime, set, s.body()), s.leafHash(), s.searchKeys()));
+            new StoredEntry(index, integratedTime, set, s.body()), s.leafHash(), s.searchKeys()));
       }
     } catch (IOException e) {
       // The stored tiles do not support the head we hold: something is badly wrong.

@@ -2,7 +2,7 @@ package dev.stele.server.storage;
 
 import dev.stele.merkle.Hash;
 import dev.stele.server.log.LogIdentity;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ final class Records {
     return b.array();
   }
 
-  static LoggedEntry entry(long index, byte[] value) throws StorageException {
+  static StoredEntry entry(long index, byte[] value) throws StorageException {
     ByteBuffer b = ByteBuffer.wrap(value);
     try {
       version(b, "entry " + index);
@@ -38,7 +38,7 @@ final class Records {
       b.get(set);
       byte[] body = new byte[b.remaining()];
       b.get(body);
-      return new LoggedEntry(index, integratedTime, set, body);
+      return new StoredEntry(index, integratedTime, set, body);
     } catch (RuntimeException e) {
       throw new StorageException("entry " + index + " is corrupt: " + e);
     }

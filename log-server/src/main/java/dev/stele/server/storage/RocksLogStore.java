@@ -5,7 +5,7 @@ import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.server.log.LogIdentity;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sequencer.SequencerStore;
@@ -209,14 +209,14 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The entry at {@code index}, or empty if the log has none there. */
-  public Optional<LoggedEntry> entry(long index) throws StorageException {
+  public Optional<StoredEntry> entry(long index) throws StorageException {
     byte[] v = get(entries, Keys.index(index), "read entry");
     return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
   }
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
-  public List<LoggedEntry> entries(long from, int count) throws StorageException {
-    List<LoggedEntry> out = new ArrayList<>(Math.min(count, 256));
+  public List<StoredEntry> entries(long from, int count) throws StorageException {
+    List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       long next = from;
       for (it.seek(Keys.index(from)); it.isValid() && out.size() < count; it.next()) {
@@ -269,7 +269,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   public void commit(Batch batch) throws StorageException {
     try (WriteBatch wb = new WriteBatch()) {
       for (Batch.Appended a : batch.entries()) {
-        LoggedEntry e = a.entry();
+        StoredEntry e = a.entry();
         byte[] indexKey = Keys.index(e.index());
         wb.put(entries, indexKey, Records.entry(e.integratedTime(), e.set(), e.bodyUnsafe()));
         wb.put(leafIndex, a.leafHash().bytes(), indexKey);

@@ -19,7 +19,7 @@ import dev.stele.merkle.proof.ProofVerifier;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileProofBuilder;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sign.LogSigner;
@@ -87,7 +87,7 @@ class SequencerTest {
         Sequenced r = fs.get(i).get();
         assertEquals(i, r.index());
         assertTrue(r.state().size() > i);
-        LoggedEntry stored = store.entry(i).orElseThrow();
+        StoredEntry stored = store.entry(i).orElseThrow();
         assertArrayEquals(entry(i).body(), stored.body());
         assertArrayEquals(r.set(), stored.set());
         SignatureVerifiers.forKey(signer.publicKey()).verify(r.set(),

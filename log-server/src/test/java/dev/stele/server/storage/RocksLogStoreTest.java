@@ -10,7 +10,7 @@ import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.server.log.LogIdentity;
-import dev.stele.server.log.LoggedEntry;
+import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class RocksLogStoreTest {
   private static Batch batch(long from, int n, String searchKey, TreeState state) {
     List<Batch.Appended> entries = new ArrayList<>();
     for (long i = from; i < from + n; i++) {
-      entries.add(new Batch.Appended(new LoggedEntry(i, 1000 + i, new byte[] {(byte) i, 7}, body(i)),
+      entries.add(new Batch.Appended(new StoredEntry(i, 1000 + i, new byte[] {(byte) i, 7}, body(i)),
           Rfc6962.hashLeaf(body(i)), List.of(searchKey, "idx:" + i)));
     }
     List<Hash> row = new ArrayList<>();
@@ -55,7 +55,7 @@ class RocksLogStoreTest {
       assertEquals(id, s.identity().orElseThrow());
       assertEquals(state, s.treeState().orElseThrow());
       assertEquals(2, s.lastEntryIndex());
-      LoggedEntry e1 = s.entry(1).orElseThrow();
+      StoredEntry e1 = s.entry(1).orElseThrow();
       assertEquals(1001, e1.integratedTime());
       assertArrayEquals(body(1), e1.body());
       assertArrayEquals(new byte[] {1, 7}, e1.set());
@@ -67,7 +67,7 @@ class RocksLogStoreTest {
       assertEquals(List.of(0L, 1L), s.search("sha256:abc", 2));
       assertEquals(List.of(), s.search("sha256:ab", 100), "a prefix of a key is not the key");
       assertEquals(List.of(1L), s.search("idx:1", 100));
-      assertEquals(List.of(1L, 2L), s.entries(1, 10).stream().map(LoggedEntry::index).toList());
+      assertEquals(List.of(1L, 2L), s.entries(1, 10).stream().map(StoredEntry::index).toList());
       HashTile t = s.readTiles(List.of(new TileId(0, 0, 2))).get(0);
       assertEquals(3, t.width(), "a stored tile is returned at its newest width");
       assertEquals(Rfc6962.hashLeaf(body(2)), t.get(2));

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * <p>The SET signs {@code (body, integratedTime, logID, logIndex)}, all fixed at append time, so it
  * is stored and handed out again on every read rather than signed anew.
  */
-public record LoggedEntry(long index, long integratedTime, byte[] set, byte[] body) {
-  public LoggedEntry {
+public record StoredEntry(long index, long integratedTime, byte[] set, byte[] body) {
+  public StoredEntry {
     if (index < 0) throw new IllegalArgumentException("index " + index + " < 0");
     if (integratedTime < 0) throw new IllegalArgumentException("integratedTime " + integratedTime + " < 0");
     set = set.clone();
@@ -34,11 +34,11 @@ public record LoggedEntry(long index, long integratedTime, byte[] set, byte[] bo
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LoggedEntry
-        && ((LoggedEntry) o).index == index
-        && ((LoggedEntry) o).integratedTime == integratedTime
-        && Arrays.equals(((LoggedEntry) o).set, set)
-        && Arrays.equals(((LoggedEntry) o).body, body);
+    return o instanceof StoredEntry
+        && ((StoredEntry) o).index == index
+        && ((StoredEntry) o).integratedTime == integratedTime
+        && Arrays.equals(((StoredEntry) o).set, set)
+        && Arrays.equals(((StoredEntry) o).body, body);
   }
 
   @Override
@@ -48,6 +48,6 @@ public record LoggedEntry(long index, long integratedTime, byte[] set, byte[] bo
 
   @Override
   public String toString() {
-    return "LoggedEntry[index=" + index + ", integratedTime=" + integratedTime + ", body=" + body.length + " bytes]";
+    return "StoredEntry[index=" + index + ", integratedTime=" + integratedTime + ", body=" + body.length + " bytes]";
   }
 }

@@ -1,0 +1,277 @@
+package dev.stele.server;
+
+import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.crypto.Signer;
+import dev.stele.server.http.HttpVerticle;
+import dev.stele.server.http.LogServices;
+import dev.stele.server.log.LogIdentity;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.metrics.ServerMetrics;
+import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sequencer.SequencerStore;
+import dev.stele.server.sign.LogKeys;
+import dev.stele.server.sign.LogSigner;
+import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.tiles.TileCache;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The log server: reads the configuration, opens and checks the store, starts the sequencer and
+ * the HTTP API, and on SIGTERM closes everything in reverse order.
+ */
+@Command(
+    name = "stele-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    description = {
+        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
+            + "one Merkle tree in an embedded RocksDB store.",
+        "Every option can also be set with the environment variable shown; the option wins."},
+    footer = {"", "Example: stele-server --data-dir ./data --port 3000"})
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:STELE_PORT:-3000}",
+      description = "TCP port of the HTTP API; 0 picks a free one (env STELE_PORT, default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:STELE_BIND:-127.0.0.1}",
+      description = "Address to listen on; 0.0.0.0 for all interfaces (env STELE_BIND, default ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:STELE_DATA_DIR:-./data}",
+      description = "Directory of the embedded store, and of the generated log key unless --key is given (env STELE_DATA_DIR, default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:STELE_KEY}",
+      description = "PEM PKCS#8 ECDSA P-256 private key of the log; encrypted keys take their password from STELE_KEY_PASSWORD. Without it, DATA_DIR/log-key.pem is used, and generated on first start (env STELE_KEY).")
+  Path key;
+
+  @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:STELE_PUBLIC_URL}",
+      description = "The URL clients use to reach the log. Its bare host is the checkpoint signer name and origin, and cannot change once the log exists (env STELE_PUBLIC_URL, default http://127.0.0.1:PORT).")
+  URI publicUrl;
+
+  @Option(names = "--tree-id", paramLabel = "ID", defaultValue = "${env:STELE_TREE_ID}",
+      description = "Tree ID of a new log, shown in checkpoint origins and entry IDs; ignored for an existing log (env STELE_TREE_ID, default random).")
+  Long treeId;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "${env:STELE_BATCH_SIZE:-1000}",
+      description = "Most entries sequenced in one batch (one synced write, one checkpoint) (env STELE_BATCH_SIZE, default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--batch-age-ms", paramLabel = "MS", defaultValue = "${env:STELE_BATCH_AGE_MS:-5}",
+      description = "Longest time the first entry of a batch waits for others, in milliseconds (env STELE_BATCH_AGE_MS, default ${DEFAULT-VALUE}).")
+  long batchAgeMs;
+
+  @Option(names = "--queue-size", paramLabel = "N", defaultValue = "${env:STELE_QUEUE_SIZE:-20000}",
+      description = "Verified entries that may wait for the sequencer; beyond that, 503 with Retry-After (env STELE_QUEUE_SIZE, default ${DEFAULT-VALUE}).")
+  int queueSize;
+
+  @Option(names = "--body-limit", paramLabel = "BYTES", defaultValue = "${env:STELE_BODY_LIMIT:-1048576}",
+      description = "Largest request body accepted, in bytes; larger ones get 413 (env STELE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
+  long bodyLimit;
+
+  @Option(names = "--verify-threads", paramLabel = "N", defaultValue = "${env:STELE_VERIFY_THREADS:-0}",
+      description = "Threads verifying entry signatures; 0 means one per core (env STELE_VERIFY_THREADS, default ${DEFAULT-VALUE}).")
+  int verifyThreads;
+
+  @Option(names = "--read-threads", paramLabel = "N", defaultValue = "${env:STELE_READ_THREADS:-0}",
+      description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
+  int readThreads;
+
+  public static void main(String[] args) {
+    Logging.configure();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setUsageHelpLongOptionsMaxWidth(24);
+    int code = cli.execute(args);
+    if (code != 0) System.exit(code);
+    // Otherwise the server runs on its own threads until SIGTERM.
+  }
+
+  ServerConfig config() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new ServerConfig(port, bind, dataDir, Optional.ofNullable(key), Optional.ofNullable(publicUrl),
+        Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("stele-server: " + e.getMessage());
+      return 2;
+    }
+    try {
+      Server server = Server.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
+      return 0;
+    } catch (LogLoader.StartupException e) {
+      System.err.println("stele-server: refusing to serve: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The running server; {@link #close} is the orderly shutdown. */
+  public static final class Server implements AutoCloseable {
+    private final RocksLogStore store;
+    private final Sequencer sequencer;
+    private final Vertx vertx;
+    private final AtomicInteger inFlight;
+    private final int port;
+    private final URI publicUrl;
+    private final LogSigner signer;
+    private volatile boolean closed;
+
+    private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
+        int port, URI publicUrl, LogSigner signer) {
+      this.store = store;
+      this.sequencer = sequencer;
+      this.vertx = vertx;
+      this.inFlight = inFlight;
+      this.port = port;
+      this.publicUrl = publicUrl;
+      this.signer = signer;
+    }
+
+    /** Opens the store, checks it, and serves it. */
+    public static Server start(ServerConfig config) throws Exception {
+      return start(config, new VertxOptions(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with Vert.x options to start from (tests set a short
+     * blocked-thread limit) and a decorator around the store the sequencer writes to (tests
+     * inject faults with it).
+     */
+    public static Server start(ServerConfig config, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      Signer key = LogKeys.loadOrGenerate(config.keyFile(), config.key().isEmpty());
+      RocksLogStore store = RocksLogStore.open(config.dataDir());
+      Sequencer sequencer = null;
+      Vertx vertx = null;
+      try {
+        long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+        LogIdentity identity = LogLoader.identity(store, PublicKeys.logId(key.publicKey()), newTreeId);
+        // The signer name is fixed by the configured URL, or the default one; with port 0 the
+        // actual port is not known yet, but the name is the bare host and does not include it.
+        URI nameSource = config.publicUrl(config.port());
+        LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
+        TreeState head = LogLoader.load(store, signer);
+
+        ServerMetrics metrics = new ServerMetrics();
+        sequencer = new Sequencer(storeDecorator.apply(store), head, signer,
+            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
+            System::currentTimeMillis, metrics);
+        Sequencer seq = sequencer;
+        metrics.bindState(() -> seq.head().size(), seq::queueDepth);
+        sequencer.start();
+
+        int loops = Runtime.getRuntime().availableProcessors();
+        vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
+        WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
+        WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
+        LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
+            readPool, new TileCache(8192), new TileCache(64), config.bodyLimit());
+
+        AtomicInteger inFlight = new AtomicInteger();
+        // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared
+        // random port (-1), so that every instance listens on the same free port.
+        int listenPort = config.port() == 0 ? -1 : config.port();
+        HttpVerticle first = null;
+        for (int i = 0; i < loops; i++) {
+          HttpVerticle v = new HttpVerticle(services, listenPort, config.bind(), inFlight);
+          vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          if (first == null) first = v;
+        }
+        int actual = first.actualPort();
+        URI url = config.publicUrl(actual);
+        LOG.info("Stele log listening on http://" + config.bind() + ":" + actual + " (public URL " + url
+            + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
+        return new Server(store, sequencer, vertx, inFlight, actual, url, signer);
+      } catch (Exception | Error e) {
+        if (vertx != null) vertx.close();
+        if (sequencer != null) sequencer.close();
+        store.close();
+        throw e;
+      }
+    }
+
+    public int port() {
+      return port;
+    }
+
+    public URI publicUrl() {
+      return publicUrl;
+    }
+
+    public LogSigner signer() {
+      return signer;
+    }
+
+    /** The store, for tests that audit what is on disk. */
+    RocksLogStore store() {
+      return store;
+    }
+
+    /** The sequencer, for tests. */
+    Sequencer sequencer() {
+      return sequencer;
+    }
+
+    /**
+     * Orderly shutdown: refuse new entries, sequence and answer what is queued, give answers in
+     * flight a moment to be written, stop HTTP, close the store.
+     */
+    @Override
+    public synchronized void close() {
+      if (closed) return;
+      closed = true;
+      Logging.direct(Main.class, "shutting down: finishing queued entries");
+      try {
+        sequencer.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        // Stop listening before the worker pools go away, then everything else.
+        for (String id : vertx.deploymentIDs()) {
+          vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Logging.direct(Main.class, "shutdown: " + e);
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      } finally {
+        store.close();
+        Logging.direct(Main.class, "store closed");
+      }
+    }
+  }
+
+  /** Version from the jar manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"stele-server " + (v != null ? v : "(development build)")};
+    }
+  }
+}

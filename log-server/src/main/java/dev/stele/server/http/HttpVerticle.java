@@ -1,0 +1,129 @@
+package dev.stele.server.http;
+
+import dev.stele.server.rekor.RekorRoutes;
+import dev.stele.server.tiles.TileRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds the router (routes, body limit, one failure handler) and listens. Nothing else: the
+ * handlers live in {@link RekorRoutes} and {@link TileRoutes}.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final LogServices log;
+  private final int port;
+  private final String bind;
+  private final AtomicInteger inFlight;
+  private HttpServer server;
+
+  /**
+   * @param inFlight counts requests being handled, so that shutdown can wait for their answers
+   */
+  public HttpVerticle(LogServices log, int port, String bind, AtomicInteger inFlight) {
+    this.log = log;
+    this.port = port;
+    this.bind = bind;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setIdleTimeout(120)
+            .setCompressionSupported(false))
+        .requestHandler(router());
+    return server.listen(port, bind);
+  }
+
+  /** The port actually bound (differs from the configured one when that is 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    RekorRoutes rekor = new RekorRoutes(log);
+    TileRoutes tiles = new TileRoutes(log);
+    Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(log.bodyLimit());
+
+    router.route().handler(this::measure);
+
+    post(router, "/api/v1/log/entries", "create_entry", body).handler(rekor::create);
+    post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", body).handler(rekor::retrieve);
+    route(router, HttpMethod.GET, "/api/v1/log/entries/:entryUUID", "get_entry").handler(rekor::getByUuid);
+    route(router, HttpMethod.GET, "/api/v1/log/entries", "get_entry_by_index").handler(rekor::getByIndex);
+    route(router, HttpMethod.GET, "/api/v1/log", "log_info").handler(rekor::logInfo);
+    route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
+    route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
+    post(router, "/api/v1/index/retrieve", "search_index", body).handler(rekor::searchIndex);
+
+    route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
+    router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
+
+    route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
+    route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);
+    route(router, HttpMethod.GET, "/ping", "ping").handler(ctx -> ctx.response().end("."));
+    route(router, HttpMethod.GET, "/metrics", "metrics").handler(this::metrics);
+
+    ErrorMapper errors = new ErrorMapper(d -> log.entryLocation(d.leafHash()), log.bodyLimit());
+    router.route().failureHandler(errors);
+    for (int status : new int[] {404, 405, 413, 415}) {
+      router.errorHandler(status, ctx -> ErrorMapper.send(ctx, status, errors.messageFor(status)));
+    }
+    return router;
+  }
+
+  private static io.vertx.ext.web.Route route(Router r, HttpMethod m, String path, String name) {
+    return r.route(m, path).handler(named(name));
+  }
+
+  /** A POST route: Vert.x wants the body handler first. */
+  private static io.vertx.ext.web.Route post(Router r, String path, String name, Handler<RoutingContext> body) {
+    return r.route(HttpMethod.POST, path).handler(body).handler(named(name));
+  }
+
+  private static Handler<RoutingContext> named(String name) {
+    return ctx -> {
+      ctx.put("route", name);
+      ctx.next();
+    };
+  }
+
+  /** Counts the request in flight and records its route, status and latency when it ends. */
+  private void measure(RoutingContext ctx) {
+    long start = System.nanoTime();
+    inFlight.incrementAndGet();
+    ctx.addEndHandler(done -> {
+      inFlight.decrementAndGet();
+      log.metrics().request(ctx.get("route", "unmatched"), ctx.request().method().name(),
+          ctx.response().getStatusCode(), System.nanoTime() - start);
+    });
+    ctx.next();
+  }
+
+  private void ready(RoutingContext ctx) {
+    String stopped = log.sequencer().stoppedReason();
+    if (stopped == null) {
+      ctx.response().end("ready\n");
+    } else {
+      ErrorMapper.send(ctx, 503, "not ready: " + stopped);
+    }
+  }
+
+  private void metrics(RoutingContext ctx) {
+    log.readPool()
+        .executeBlocking(() -> log.metrics().scrape(), false)
+        .onSuccess(text -> ctx.response()
+            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(ctx::fail);
+  }
+}

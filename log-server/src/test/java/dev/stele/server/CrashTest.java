@@ -1,0 +1,197 @@
+package dev.stele.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stele.client.keys.KeyFiles;
+import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.NoteKeys;
+import dev.stele.client.protocol.RekorJson;
+import dev.stele.client.protocol.SignedNote;
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.proof.ProofVerifier;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the server process with SIGKILL at a random moment under concurrent load, restarts it,
+ * and checks that every entry it had answered 201 is there at the same index with a verifying
+ * proof, and that the new checkpoint is consistent with the last one it handed out. Several
+ * rounds in one run, each on the store the previous one left.
+ */
+class CrashTest {
+  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final int ROUNDS = 4;
+  private static final int CLIENTS = 8;
+
+  @TempDir Path dir;
+
+  /** One acknowledged entry and the checkpoint its 201 carried. */
+  private record Acked(String location, long index, long treeSize, Hash root) {}
+
+  /** The server as a separate process, started from this test's own class path. */
+  private static final class ServerProcess implements AutoCloseable {
+    final Process process;
+    final String base;
+    final StringBuffer output = new StringBuffer();
+
+    ServerProcess(Path dir) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "--port", "0", "--data-dir", dir.toString(), "--tree-id", "7", "--batch-age-ms", "2")
+          .redirectErrorStream(true)
+          .start();
+      CountDownLatch ready = new CountDownLatch(1);
+      AtomicReference<String> port = new AtomicReference<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            output.append(line).append('\n');
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+              port.set(m.group(1));
+              ready.countDown();
+            }
+          }
+        } catch (IOException ignored) {
+          // The process died: that is the point of this test.
+        }
+      }, "server-output");
+      reader.setDaemon(true);
+      reader.start();
+      if (!ready.await(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("server did not start:\n" + output);
+      }
+      base = "http://127.0.0.1:" + port.get();
+    }
+
+    void kill9() throws InterruptedException {
+      process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(137, process.exitValue(), "killed by SIGKILL");
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigkillUnderLoad_everyAcknowledgedEntrySurvives_andTheTreeStaysConsistent() throws Exception {
+    Random random = new Random();
+    long seed = random.nextLong();
+    random.setSeed(seed);
+    System.out.println("CrashTest seed " + seed);
+    Proposals signer = new Proposals();
+    List<Acked> acked = new ArrayList<>();
+    PublicKey logKey = null;
+    AtomicInteger serial = new AtomicInteger();
+
+    for (int round = 0; round <= ROUNDS; round++) {
+      try (ServerProcess server = new ServerProcess(dir)) {
+        if (logKey == null) {
+          logKey = KeyFiles.decodePublicKey(get(server, "/api/v1/log/publicKey").body());
+        }
+        checkSurvivors(server, logKey, acked, round);
+        if (round == ROUNDS) break;
+
+        ConcurrentLinkedQueue<Acked> got = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+          Thread t = new Thread(() -> {
+            while (!stop.get()) {
+              try {
+                String p = signer.hashedRekord(Proposals.artifact("crash " + serial.incrementAndGet()));
+                HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/log/entries"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(p)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 201) {
+                  LoggedEntry e = RekorJson.readEntry(r.body().getBytes(StandardCharsets.UTF_8));
+                  var inc = e.inclusion().orElseThrow();
+                  got.add(new Acked(r.headers().firstValue("Location").orElseThrow(), e.logIndex(),
+                      inc.proof().treeSize(), inc.rootHash()));
+                }
+              } catch (IOException e) {
+                return; // the server is gone
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          }, "client-" + c);
+          clients.add(t);
+          t.start();
+        }
+        // Once the load is flowing (a cold JVM answers its first entries slowly), kill at a
+        // random moment.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (got.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(random.nextInt(1500));
+        server.kill9();
+        stop.set(true);
+        for (Thread t : clients) t.join(30_000);
+        assertTrue(got.size() > 0, "round " + round + " acknowledged nothing before the kill:\n" + server.output);
+        acked.addAll(got);
+        System.out.println("CrashTest round " + round + ": " + got.size() + " acknowledged before SIGKILL");
+      }
+    }
+  }
+
+  /** Every acknowledged entry is served at its index with a verifying proof; the tree only grew. */
+  private static void checkSurvivors(ServerProcess server, PublicKey logKey, List<Acked> acked, int round) throws Exception {
+    SignedNote note = SignedNote.parse(get(server, "/checkpoint").body());
+    note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey)));
+    Checkpoint now = Checkpoint.parse(note.text());
+    Acked last = null;
+    for (Acked a : acked) {
+      HttpResponse<String> r = get(server, a.location());
+      assertEquals(200, r.statusCode(), "round " + round + ": acknowledged entry lost: " + a);
+      LoggedEntry e = RekorJson.readEntry(r.body().getBytes(StandardCharsets.UTF_8));
+      assertEquals(a.index(), e.logIndex(), "same index after restart");
+      var inc = e.inclusion().orElseThrow();
+      ProofVerifier.verifyInclusion(e.logIndex(), inc.proof().treeSize(), e.id().uuid(), inc.proof().hashes(), inc.rootHash());
+      assertEquals(now.size(), inc.proof().treeSize());
+      assertEquals(now.root(), inc.rootHash());
+      if (last == null || a.treeSize() > last.treeSize()) last = a;
+    }
+    if (last != null) {
+      assertTrue(now.size() >= last.treeSize(), "the tree never shrinks: " + now.size() + " < " + last.treeSize());
+      HttpResponse<String> p = get(server, "/api/v1/log/proof?firstSize=" + last.treeSize() + "&lastSize=" + now.size());
+      assertEquals(200, p.statusCode(), p.body());
+      Map.Entry<Hash, List<Hash>> proof = RekorJson.readConsistencyProof(p.body().getBytes(StandardCharsets.UTF_8));
+      ProofVerifier.verifyConsistency(last.treeSize(), now.size(), proof.getValue(), last.root(), now.root());
+    }
+  }
+
+  private static HttpResponse<String> get(ServerProcess s, String path) throws Exception {
+    return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(s.base + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
