@@ -3,6 +3,7 @@ package dev.stele.client.crypto;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +12,8 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -19,7 +22,10 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
@@ -128,14 +134,55 @@ public final class PublicKeys {
     return der;
   }
 
-  /** Bouncy Castle's parameters for a supported key (the point is checked to be on the curve). */
+  /**
+   * How many parsed ECDSA public keys are kept. Bouncy Castle caches, on each point object, the
+   * multiples of the point that verification uses; a verifier for a point seen before is about
+   * three times faster than one for a fresh point (13.8k against 4.5k P-256 verifications per
+   * CPU-second here). Signers recur in a log, so parsed points are shared by DER encoding. When
+   * the map is full it is emptied: simple, and bounded (a few kilobytes per key).
+   */
+  private static final int EC_POINT_CACHE_LIMIT = 1024;
+
+  private static final Map<ByteBuffer, ECPublicKeyParameters> EC_POINTS = new ConcurrentHashMap<>();
+
+  /** One set of domain parameters per curve, on Bouncy Castle's optimized curve classes. */
+  private static final Map<ASN1ObjectIdentifier, ECNamedDomainParameters> CURVES = Map.of(
+      SECObjectIdentifiers.secp256r1, namedCurve(SECObjectIdentifiers.secp256r1),
+      SECObjectIdentifiers.secp384r1, namedCurve(SECObjectIdentifiers.secp384r1),
+      SECObjectIdentifiers.secp521r1, namedCurve(SECObjectIdentifiers.secp521r1));
+
+  private static ECNamedDomainParameters namedCurve(ASN1ObjectIdentifier oid) {
+    return new ECNamedDomainParameters(oid, CustomNamedCurves.getByOID(oid));
+  }
+
+  /**
+   * Bouncy Castle's parameters for a supported key (an EC point is checked to be on the curve).
+   * Safe to share between threads: Bouncy Castle synchronizes the precomputation it stores on a
+   * point.
+   */
   static AsymmetricKeyParameter bcParameters(PublicKey key) throws InvalidKeyException {
     byte[] der = encoded(key);
-    typeOf(parseSpki(der));
+    SubjectPublicKeyInfo spki = parseSpki(der);
+    KeyType type = typeOf(spki);
     try {
-      return PublicKeyFactory.createKey(der);
+      if (!type.isEcdsa()) {
+        return PublicKeyFactory.createKey(spki);
+      }
+      ByteBuffer id = ByteBuffer.wrap(der);
+      ECPublicKeyParameters cached = EC_POINTS.get(id);
+      if (cached != null) {
+        return cached;
+      }
+      ECNamedDomainParameters curve = CURVES.get((ASN1ObjectIdentifier) spki.getAlgorithm().getParameters());
+      ECPublicKeyParameters params = new ECPublicKeyParameters(
+          curve.getCurve().decodePoint(spki.getPublicKeyData().getOctets()), curve);
+      if (EC_POINTS.size() >= EC_POINT_CACHE_LIMIT) {
+        EC_POINTS.clear();
+      }
+      EC_POINTS.put(id, params);
+      return params;
     } catch (IOException | RuntimeException e) {
-      throw new InvalidKeyException("malformed public key: " + e.getMessage(), e);
+      throw new InvalidKeyException("malformed " + type + " public key: " + e.getMessage(), e);
     }
   }
 
