@@ -1,0 +1,293 @@
+package dev.stele.bench;
+
+import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.crypto.SignatureVerifier;
+import dev.stele.client.crypto.SignatureVerifiers;
+import dev.stele.client.crypto.Signer;
+import dev.stele.client.crypto.Signers;
+import dev.stele.client.keys.KeyFiles;
+import dev.stele.client.protocol.Pem;
+import dev.stele.client.protocol.SetPayload;
+import dev.stele.merkle.Hash;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Load generator for the log server's write path, and the machine's ceiling for the same work.
+ *
+ * <ol>
+ *   <li><b>Ceiling</b>: on all cores, with the provider the server uses, one ECDSA P-256 verify of
+ *       a hashedrekord signature plus one ECDSA sign of a SET payload per entry, for a few
+ *       seconds: the most entries per second this machine could append if verification and
+ *       signing were all it did.
+ *   <li><b>Pre-signing</b>: distinct hashedrekord proposals, signed before any load starts.
+ *   <li><b>Maximum sustained rate</b>: a closed loop with many requests in flight over keep-alive
+ *       connections; counts 201s per second.
+ *   <li><b>Fixed rates</b>: an open loop sending at a set rate whatever the server does; latency
+ *       is measured from the moment each request was due (so a stalled server cannot hide its
+ *       queueing: no coordinated omission) to the 201 with its signed proof.
+ * </ol>
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen http://127.0.0.1:3000 \
+ *     [--max-seconds 20] [--concurrency 256] [--rates 1000,2500,4000] [--rate-seconds 15]
+ * </pre>
+ */
+public final class LoadGen {
+  private final URI url;
+  private int maxSeconds = 20;
+  private int warmupSeconds = 5;
+  private int concurrency = 256;
+  private int[] rates = {1000, 2500, 4000};
+  private int rateSeconds = 15;
+  private int ceilingSeconds = 5;
+
+  private final List<byte[]> proposals = new ArrayList<>();
+  private final AtomicInteger next = new AtomicInteger();
+  private Vertx vertx;
+  private HttpClient client;
+
+  private LoadGen(URI url) {
+    this.url = url;
+  }
+
+  public static void main(String[] args) throws Exception {
+    LoadGen g = new LoadGen(URI.create(args[0]));
+    for (int i = 1; i < args.length; i += 2) {
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--max-seconds": g.maxSeconds = Integer.parseInt(v); break;
+        case "--warmup-seconds": g.warmupSeconds = Integer.parseInt(v); break;
+        case "--concurrency": g.concurrency = Integer.parseInt(v); break;
+        case "--rate-seconds": g.rateSeconds = Integer.parseInt(v); break;
+        case "--ceiling-seconds": g.ceilingSeconds = Integer.parseInt(v); break;
+        case "--rates":
+          String[] parts = v.split(",");
+          g.rates = new int[parts.length];
+          for (int j = 0; j < parts.length; j++) g.rates[j] = Integer.parseInt(parts[j].trim());
+          break;
+        default: throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    g.run();
+  }
+
+  private void run() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(Locale.ROOT, "# load generator against %s, %d cores, load average %s%n", url, cores, loadAverage());
+    double ceiling = ceiling(cores);
+    System.out.printf(Locale.ROOT, "ceiling: %.0f entries/s (ECDSA P-256 verify + sign per entry, %d threads, Bouncy Castle via the client's crypto)%n", ceiling, cores);
+
+    int needed = 12_000 * (maxSeconds + warmupSeconds);
+    for (int r : rates) needed += r * rateSeconds + r;
+    presign(needed, cores);
+
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setDefaultHost(url.getHost()).setDefaultPort(url.getPort()), new PoolOptions().setHttp1MaxSize(concurrency)
+        .setMaxWaitQueueSize(-1));
+    try {
+      closedLoop("warm-up", warmupSeconds, Math.min(64, concurrency));
+      Result max = closedLoop("max", maxSeconds, concurrency);
+      System.out.printf(Locale.ROOT, "max sustained: %.0f appends/s (%d in flight, %d s; p50 %.1f ms, p99 %.1f ms; %d non-201) = %.2f of the ceiling%n",
+          max.rate, concurrency, maxSeconds, max.p50, max.p99, max.errors, max.rate / ceiling);
+      for (int rate : rates) {
+        Result r = openLoop(rate, rateSeconds);
+        System.out.printf(Locale.ROOT, "fixed %d/s: achieved %.0f/s, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d non-201%n",
+            rate, r.rate, r.p50, r.p99, r.max, r.errors);
+      }
+      System.out.printf(Locale.ROOT, "# load average after: %s%n", loadAverage());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private record Result(double rate, double p50, double p99, double max, long errors) {}
+
+  /** One verify plus one sign per entry, on every core. */
+  private double ceiling(int threads) throws Exception {
+    KeyPair signerKey = KeyFiles.generateEcdsaP256();
+    KeyPair logKey = KeyFiles.generateEcdsaP256();
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest("artifact".getBytes(StandardCharsets.UTF_8));
+    java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+    s.initSign(signerKey.getPrivate());
+    s.update("artifact".getBytes(StandardCharsets.UTF_8));
+    byte[] sig = s.sign();
+    SignatureVerifier verifier = SignatureVerifiers.forDigest(signerKey.getPublic(), HashAlgorithm.SHA256);
+    Signer logSigner = Signers.forKeyPair(logKey);
+    byte[] body = new byte[700];
+    Hash logId = Hash.of(digest);
+    AtomicLong ops = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ceilingSeconds + 1L);
+    long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // one second of warm-up
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      new Thread(() -> {
+        try {
+          long n = 0;
+          long i = 0;
+          while (System.nanoTime() < end) {
+            verifier.verify(sig, digest);
+            logSigner.sign(SetPayload.bytes(body, 1_700_000_000L, logId, i++));
+            if (System.nanoTime() >= start) n++;
+          }
+          ops.addAndGet(n);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          done.countDown();
+        }
+      }).start();
+    }
+    done.await();
+    return ops.get() / (double) ceilingSeconds;
+  }
+
+  private void presign(int n, int threads) throws Exception {
+    long t0 = System.nanoTime();
+    KeyPair key = KeyFiles.generateEcdsaP256();
+    Signer signer = Signers.forKeyPair(key);
+    String pem = Base64.getEncoder().encodeToString(Pem.encode("PUBLIC KEY", key.getPublic().getEncoded())
+        .getBytes(StandardCharsets.US_ASCII));
+    byte[][] out = new byte[n][];
+    long salt = System.nanoTime();
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      int from = t;
+      new Thread(() -> {
+        try {
+          MessageDigest md = MessageDigest.getInstance("SHA-256");
+          for (int i = from; i < n; i += threads) {
+            byte[] artifact = ("load " + salt + " " + i).getBytes(StandardCharsets.UTF_8);
+            byte[] sig = signer.sign(artifact);
+            String digest = HexFormat.of().formatHex(md.digest(artifact));
+            out[i] = ("{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
+                + "{\"algorithm\":\"sha256\",\"value\":\"" + digest + "\"}},\"signature\":{\"content\":\""
+                + Base64.getEncoder().encodeToString(sig) + "\",\"publicKey\":{\"content\":\"" + pem + "\"}}}}")
+                .getBytes(StandardCharsets.UTF_8);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          done.countDown();
+        }
+      }).start();
+    }
+    done.await();
+    for (byte[] p : out) proposals.add(p);
+    System.out.printf(Locale.ROOT, "pre-signed %d distinct hashedrekord entries in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private byte[] nextProposal() {
+    int i = next.getAndIncrement();
+    if (i >= proposals.size()) throw new IllegalStateException("ran out of pre-signed entries; raise the count");
+    return proposals.get(i);
+  }
+
+  private Future<Integer> post() {
+    Buffer body = Buffer.buffer(nextProposal());
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/log/entries")
+            .putHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+  }
+
+  private Result closedLoop(String name, int seconds, int inFlight) throws Exception {
+    Recorder latency = new Recorder(3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch done = new CountDownLatch(inFlight);
+    for (int i = 0; i < inFlight; i++) {
+      vertx.runOnContext(v -> loop(end, latency, ok, errors, done));
+    }
+    done.await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Histogram h = latency.getIntervalHistogram();
+    return new Result(ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+        h.getMaxValue() / 1e6, errors.get());
+  }
+
+  private void loop(long end, Recorder latency, AtomicLong ok, AtomicLong errors, CountDownLatch done) {
+    if (System.nanoTime() >= end) {
+      done.countDown();
+      return;
+    }
+    long t = System.nanoTime();
+    post().onComplete(ar -> {
+      if (ar.succeeded() && ar.result() == 201) {
+        ok.incrementAndGet();
+        latency.recordValue(System.nanoTime() - t);
+      } else {
+        errors.incrementAndGet();
+      }
+      loop(end, latency, ok, errors, done);
+    });
+  }
+
+  private Result openLoop(int rate, int seconds) throws Exception {
+    Recorder latency = new Recorder(3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    int total = rate * seconds;
+    CountDownLatch done = new CountDownLatch(total);
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    double interval = 1e9 / rate;
+    AtomicInteger sent = new AtomicInteger();
+    // A 1 ms ticker sends every request whose due time has come; each is timed from its due time.
+    long timer = vertx.setPeriodic(1, id -> {
+      long now = System.nanoTime();
+      while (sent.get() < total) {
+        long due = start + (long) (sent.get() * interval);
+        if (due > now) break;
+        sent.incrementAndGet();
+        post().onComplete(ar -> {
+          if (ar.succeeded() && ar.result() == 201) {
+            ok.incrementAndGet();
+            latency.recordValue(Math.max(0, System.nanoTime() - due));
+          } else {
+            errors.incrementAndGet();
+          }
+          done.countDown();
+        });
+      }
+    });
+    if (!done.await(seconds + 120L, TimeUnit.SECONDS)) System.out.println("  (some requests never finished)");
+    vertx.cancelTimer(timer);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Histogram h = latency.getIntervalHistogram();
+    return new Result(ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+        h.getMaxValue() / 1e6, errors.get());
+  }
+
+  private static String loadAverage() {
+    try {
+      return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg")), StandardCharsets.US_ASCII).trim();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}
