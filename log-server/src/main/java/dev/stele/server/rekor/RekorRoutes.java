@@ -6,6 +6,7 @@ import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.Inclusion;
+import dev.stele.client.protocol.IndexKeys;
 import dev.stele.client.protocol.InvalidEntryException;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.LoggedEntry;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The Rekor v1 REST API (PROTOCOL.md section 2). Handlers parse parameters on the event loop,
@@ -55,7 +55,6 @@ public final class RekorRoutes {
   static final int MAX_RETRIEVE = 10;
   /** At most this many entry IDs in one search-index answer. */
   static final int MAX_SEARCH_RESULTS = 10_000;
-  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
 
   private final LogServices log;
   /** The head last turned into a parsed note, so that reads do not parse it each time. */
@@ -311,11 +310,8 @@ public final class RekorRoutes {
         throw ApiException.badRequest("operator must be \"and\" or \"or\", got \"" + op + "\"");
       }
       and = op.equals("and");
-      if (q.hash() != null) criteria.add(List.of(hashKey(q.hash())));
-      if (q.publicKey() != null) {
-        String pemHash = publicKeyHash(q.publicKey());
-        criteria.add(List.of(pemHash, "sha256:" + pemHash));
-      }
+      if (q.hash() != null) criteria.add(List.of(IndexKeys.forHash(q.hash())));
+      if (q.publicKey() != null) criteria.add(IndexKeys.forPublicKey(publicKey(q.publicKey())));
       if (q.email() != null) criteria.add(List.of(q.email().toLowerCase(Locale.ROOT)));
       if (q.subject() != null) criteria.add(List.of(q.subject().toLowerCase(Locale.ROOT)));
       if (criteria.isEmpty()) {
@@ -347,31 +343,7 @@ public final class RekorRoutes {
     });
   }
 
-  /** {@code sha256:<hex>} or bare hex (the algorithm then follows from the length), lower-cased. */
-  private static String hashKey(String hash) throws ApiException {
-    String h = hash.toLowerCase(Locale.ROOT);
-    String alg = null;
-    int colon = h.indexOf(':');
-    if (colon >= 0) {
-      alg = h.substring(0, colon);
-      h = h.substring(colon + 1);
-    }
-    if (!HEX.matcher(h).matches()) throw ApiException.badRequest("hash must be hexadecimal, optionally prefixed with the algorithm (sha256:...)");
-    String byLength;
-    switch (h.length()) {
-      case 40: byLength = "sha1"; break;
-      case 64: byLength = "sha256"; break;
-      case 96: byLength = "sha384"; break;
-      case 128: byLength = "sha512"; break;
-      default: throw ApiException.badRequest("hash has " + h.length() + " hex digits; expected 40, 64, 96 or 128");
-    }
-    if (alg != null && !alg.equals(byLength)) {
-      throw ApiException.badRequest("hash is " + h.length() + " hex digits long, which is not a " + alg + " digest");
-    }
-    return byLength + ":" + h;
-  }
-
-  private static String publicKeyHash(RekorJson.PublicKeyQuery k) throws ApiException {
+  private static KeyMaterial publicKey(RekorJson.PublicKeyQuery k) throws ApiException {
     if (k.url() != null) throw ApiException.badRequest("publicKey.url is not supported; send the key in publicKey.content");
     if (!"x509".equals(k.format())) {
       throw ApiException.badRequest("publicKey.format must be \"x509\" (a PEM public key or certificate), got "
@@ -379,7 +351,7 @@ public final class RekorRoutes {
     }
     if (k.content() == null) throw ApiException.badRequest("publicKey.content is required");
     try {
-      return KeyMaterial.parse(Base64.getDecoder().decode(k.content())).canonicalPemHash().hex();
+      return KeyMaterial.parse(Base64.getDecoder().decode(k.content()));
     } catch (IllegalArgumentException | FormatException e) {
       throw ApiException.badRequest("publicKey.content must be base64 of a PEM public key or certificate: " + e.getMessage());
     }
