@@ -1,7 +1,5 @@
 package dev.stele.client;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.Signers;
@@ -34,9 +32,7 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,25 +265,10 @@ public final class TestLog {
   public static CanonicalEntry hashedRekord(Signer signer, byte[] artifact, String pem) {
     try {
       byte[] sig = signer.sign(artifact);
-      return EntryKinds.canonicalize(hashedRekordProposal(HashAlgorithm.SHA256.digest(artifact), sig, pem)
-          .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return EntryKinds.canonicalize(dev.stele.client.rekor.ProposedEntries.hashedRekord(
+          HashAlgorithm.SHA256, HashAlgorithm.SHA256.digest(artifact), sig, pem));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The proposed-entry JSON of a hashedrekord. */
-  public static ObjectNode hashedRekordProposal(byte[] sha256, byte[] signature, String pem) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    root.put("apiVersion", "0.0.1");
-    root.put("kind", "hashedrekord");
-    ObjectNode spec = root.putObject("spec");
-    spec.putObject("data").putObject("hash").put("algorithm", "sha256")
-        .put("value", HexFormat.of().formatHex(sha256));
-    ObjectNode sig = spec.putObject("signature");
-    sig.put("content", Base64.getEncoder().encodeToString(signature));
-    sig.putObject("publicKey").put("content",
-        Base64.getEncoder().encodeToString(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    return root;
   }
 }

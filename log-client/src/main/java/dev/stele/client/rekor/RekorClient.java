@@ -1,0 +1,501 @@
+package dev.stele.client.rekor;
+
+import dev.stele.client.protocol.CanonicalEntry;
+import dev.stele.client.protocol.EntryId;
+import dev.stele.client.protocol.EntryKinds;
+import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.InvalidEntryException;
+import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.RekorJson;
+import dev.stele.client.protocol.TreeInfo;
+import dev.stele.client.trust.TrustRoot;
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.proof.ConsistencyProof;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A client of the Rekor v1 REST API (PROTOCOL.md 2) over {@code java.net.http}.
+ *
+ * <ul>
+ *   <li>Every call has a timeout. Failures to connect, timeouts, {@code 429} and {@code 5xx}
+ *       answers are retried with exponential backoff and jitter, honouring {@code Retry-After};
+ *       other errors are not retried. Submitting is safe to retry: the log deduplicates.
+ *   <li>{@code 409 Conflict} on submit means "already recorded": the client follows
+ *       {@code Location} (or, without one, the UUID it computed) and returns the existing entry.
+ *   <li>Answers are checked against the question: a submitted or fetched entry must have the
+ *       leaf hash asked for (the client canonicalizes a proposal itself to know it), a fetch by
+ *       index must return that index. Evidence (proofs, checkpoints, SETs) is <em>not</em>
+ *       verified here; that is {@code verify.EntryVerifier}'s job.
+ * </ul>
+ *
+ * <p>Thread-safe; share one instance.
+ */
+public final class RekorClient {
+  private static final String ENTRIES = "/api/v1/log/entries";
+  private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+  private final URI baseUrl;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Duration maxRetryAfter;
+
+  /**
+   * A submitted entry and whether the log already had it.
+   *
+   * @param entry the entry as the log returned it
+   * @param alreadyRecorded true if the log answered {@code 409} and the existing entry was fetched
+   */
+  public record Submission(LoggedEntry entry, boolean alreadyRecorded) {}
+
+  /**
+   * A consistency proof as the log gave it, with the root it claims at the larger size (not
+   * verified here: compare it with a verified checkpoint).
+   */
+  public record Consistency(ConsistencyProof proof, Hash rootHash) {}
+
+  private RekorClient(Builder b) {
+    String s = b.baseUrl.toString();
+    this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.timeout = b.timeout;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  /** A builder for the log at {@code baseUrl}, e.g. {@code http://127.0.0.1:3000}. */
+  public static Builder builder(URI baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  // ---- writes ----
+
+  /**
+   * Submits a proposed entry (hashedrekord or dsse JSON, see {@link ProposedEntries}).
+   *
+   * @throws IllegalArgumentException if the proposal is not a valid entry (the log would refuse it)
+   * @throws LogClientException if the log cannot be reached, refuses the entry, or answers with
+   *     another entry
+   */
+  public Submission submit(byte[] proposedEntry) throws LogClientException {
+    CanonicalEntry expected;
+    try {
+      expected = EntryKinds.canonicalize(proposedEntry);
+    } catch (InvalidEntryException e) {
+      throw new IllegalArgumentException("the proposed entry is invalid: " + e.getMessage(), e);
+    }
+    Answer r = send("submit an entry", () -> request(ENTRIES)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(proposedEntry)), 201, 409);
+    if (r.statusCode() == 201) {
+      LoggedEntry e = entry(r, "the submitted entry");
+      checkLeaf(e, expected.leafHash(), "the submitted entry");
+      return new Submission(e, false);
+    }
+    // 409: already recorded. Location names it; without one, the UUID we computed does.
+    String id = r.headers().firstValue("Location")
+        .map(l -> l.substring(l.lastIndexOf('/') + 1))
+        .orElse(expected.uuid());
+    EntryId entryId;
+    try {
+      entryId = EntryId.parse(id);
+    } catch (FormatException e) {
+      throw new LogClientException(LogClientException.Kind.RESPONSE, 409, null,
+          "the log says the entry exists, but its Location names no entry ID: " + e.getMessage(), e);
+    }
+    LoggedEntry existing = getByUuid(entryId).orElseThrow(() -> new LogClientException(
+        LogClientException.Kind.RESPONSE, 404, null, "the log says entry " + id
+            + " already exists (409), but does not find it (404)", null));
+    checkLeaf(existing, expected.leafHash(), "the existing entry");
+    return new Submission(existing, true);
+  }
+
+  // ---- reads ----
+
+  /**
+   * The entry with this UUID (64 hex digits) or entry ID (80), with a fresh proof.
+   *
+   * @throws IllegalArgumentException if {@code id} is not 64 or 80 hex digits
+   */
+  public Optional<LoggedEntry> getByUuid(String id) throws LogClientException {
+    try {
+      return getByUuid(EntryId.parse(id));
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The entry with this ID, with a fresh proof; empty if the log does not have it. */
+  public Optional<LoggedEntry> getByUuid(EntryId id) throws LogClientException {
+    Answer r = send("get entry " + id, () -> request(ENTRIES + "/" + id).GET(), 200, 404);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    LoggedEntry e = entry(r, "entry " + id);
+    checkLeaf(e, id.uuid(), "entry " + id);
+    return Optional.of(e);
+  }
+
+  /** The entry at this global index, with a fresh proof; empty if the log has no such index. */
+  public Optional<LoggedEntry> getByIndex(long index) throws LogClientException {
+    if (index < 0) {
+      throw new IllegalArgumentException("log index must be non-negative, got " + index);
+    }
+    Answer r = send("get entry at index " + index,
+        () -> request(ENTRIES + "?logIndex=" + index).GET(), 200, 404);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    LoggedEntry e = entry(r, "the entry at index " + index);
+    if (e.logIndex() != index) {
+      throw new LogClientException(LogClientException.Kind.RESPONSE, 200, null,
+          "asked for the entry at index " + index + ", the log answered with index " + e.logIndex(), null);
+    }
+    return Optional.of(e);
+  }
+
+  /**
+   * Several entries at once ({@code POST /api/v1/log/entries/retrieve}); the log leaves out the
+   * ones it does not have. At most 10 IDs and indexes in all.
+   */
+  public List<LoggedEntry> retrieve(List<String> uuids, List<Long> indexes) throws LogClientException {
+    if (uuids.size() + indexes.size() > 10 || uuids.size() + indexes.size() == 0) {
+      throw new IllegalArgumentException("retrieve takes 1 to 10 IDs and indexes, got "
+          + (uuids.size() + indexes.size()));
+    }
+    List<EntryId> ids = new ArrayList<>();
+    for (String u : uuids) {
+      try {
+        ids.add(EntryId.parse(u));
+      } catch (FormatException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+    byte[] query = RekorJson.write(new RekorJson.SearchLogQuery(
+        uuids.isEmpty() ? null : uuids, indexes.isEmpty() ? null : indexes, null));
+    Answer r = send("retrieve entries", () -> request(ENTRIES + "/retrieve")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(query)), 200);
+    List<LoggedEntry> out;
+    try {
+      out = RekorJson.readEntries(r.body());
+    } catch (FormatException e) {
+      throw malformed("the retrieved entries", r, e);
+    }
+    for (LoggedEntry e : out) {
+      Hash leaf = Rfc6962.hashLeaf(e.body());
+      boolean asked = indexes.contains(e.logIndex());
+      for (EntryId id : ids) {
+        asked |= id.uuid().equals(leaf);
+      }
+      if (!asked || !e.id().uuid().equals(leaf)) {
+        throw new LogClientException(LogClientException.Kind.RESPONSE, 200, null,
+            "the log answered with entry " + leaf.hex() + " at index " + e.logIndex() + ", which was not asked for", null);
+      }
+    }
+    return out;
+  }
+
+  /** The current tree head ({@code GET /api/v1/log}); its checkpoint is not verified here. */
+  public TreeInfo logInfo() throws LogClientException {
+    Answer r = send("get the log info", () -> request("/api/v1/log").GET(), 200);
+    try {
+      return RekorJson.readLogInfo(r.body());
+    } catch (FormatException e) {
+      throw malformed("the log info", r, e);
+    }
+  }
+
+  /** A consistency proof between two tree sizes ({@code GET /api/v1/log/proof}). */
+  public Consistency consistencyProof(long firstSize, long lastSize) throws LogClientException {
+    if (firstSize < 0 || lastSize < firstSize) {
+      throw new IllegalArgumentException("need 0 <= firstSize <= lastSize, got " + firstSize + " and " + lastSize);
+    }
+    Answer r = send("get a consistency proof from " + firstSize + " to " + lastSize,
+        () -> request("/api/v1/log/proof?firstSize=" + firstSize + "&lastSize=" + lastSize).GET(), 200);
+    try {
+      Map.Entry<Hash, List<Hash>> p = RekorJson.readConsistencyProof(r.body());
+      return new Consistency(new ConsistencyProof(firstSize, lastSize, p.getValue()), p.getKey());
+    } catch (FormatException e) {
+      throw malformed("the consistency proof", r, e);
+    }
+  }
+
+  /**
+   * Searches the index ({@code POST /api/v1/index/retrieve}) and returns the entry IDs found.
+   */
+  public List<String> searchIndex(RekorJson.SearchIndex query) throws LogClientException {
+    byte[] json = RekorJson.write(query);
+    Answer r = send("search the index", () -> request("/api/v1/index/retrieve")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json)), 200);
+    String[] ids;
+    try {
+      ids = RekorJson.read(r.body(), String[].class);
+    } catch (FormatException e) {
+      throw malformed("the search result", r, e);
+    }
+    for (String id : ids) {
+      try {
+        EntryId.parse(Objects.requireNonNull(id, "null ID"));
+      } catch (FormatException | NullPointerException e) {
+        throw malformed("the search result", r, e);
+      }
+    }
+    return List.of(ids);
+  }
+
+  /** The log's public key ({@code GET /api/v1/log/publicKey}). Trust it only if you know it. */
+  public PublicKey publicKey() throws LogClientException {
+    Answer r = send("get the log's public key", () -> request("/api/v1/log/publicKey").GET(), 200);
+    try {
+      return TrustRoot.parsePemKey(new String(r.body(), StandardCharsets.UTF_8));
+    } catch (FormatException e) {
+      throw malformed("the public key", r, e);
+    }
+  }
+
+  // ---- HTTP ----
+
+  private HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout)
+        .header("Accept", "application/json").header("User-Agent", "stele-client");
+  }
+
+  @FunctionalInterface
+  private interface RequestMaker {
+    HttpRequest.Builder make();
+  }
+
+  /**
+   * Sends the request until it gets one of the {@code accepted} statuses, retrying network
+   * failures, 429 and 5xx up to {@code maxAttempts} times in all.
+   */
+  private Answer send(String what, RequestMaker maker, int... accepted) throws LogClientException {
+    HttpRequest request = maker.make().build();
+    for (int attempt = 1; ; attempt++) {
+      Answer r;
+      try {
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        r = new Answer(response.statusCode(), response.headers(), readLimited(response.body()));
+      } catch (IOException e) {
+        if (attempt >= maxAttempts) {
+          throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "cannot " + what + " at "
+              + baseUrl + " (" + attempt + " attempts): " + describe(e), e);
+        }
+        pause(backoff(attempt), what);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "interrupted while trying to " + what, e);
+      }
+      int status = r.statusCode();
+      for (int a : accepted) {
+        if (status == a) {
+          return r;
+        }
+      }
+      String serverMessage = serverMessage(r);
+      boolean retryable = status == 429 || status >= 500;
+      if (retryable && attempt < maxAttempts) {
+        Optional<Duration> retryAfter = retryAfter(r);
+        if (retryAfter.isPresent() && retryAfter.get().compareTo(maxRetryAfter) > 0) {
+          throw new LogClientException(LogClientException.Kind.STATUS, status, serverMessage, "cannot " + what
+              + ": the log answered " + status + " and asks to retry after " + retryAfter.get().toSeconds()
+              + " s, longer than the " + maxRetryAfter.toSeconds() + " s this client waits", null);
+        }
+        pause(retryAfter.orElse(backoff(attempt)), what);
+        continue;
+      }
+      throw new LogClientException(LogClientException.Kind.STATUS, status, serverMessage, "cannot " + what
+          + ": the log answered " + status + (serverMessage == null ? "" : ": " + serverMessage)
+          + (retryable ? " (after " + attempt + " attempts)" : ""), null);
+    }
+  }
+
+  /** Exponential backoff with jitter: a random duration in [d/2, d], d = initial * 2^(n-1), capped. */
+  private Duration backoff(int attempt) {
+    long base = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
+    long capped = Math.min(base, maxBackoff.toMillis());
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private static void pause(Duration d, String what) throws LogClientException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "interrupted while trying to " + what, e);
+    }
+  }
+
+  /** {@code Retry-After}: delay-seconds or an HTTP date (RFC 9110 10.2.3). */
+  static Optional<Duration> retryAfter(Answer r) {
+    Optional<String> v = r.headers().firstValue("Retry-After");
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    String s = v.get().trim();
+    if (s.matches("[0-9]{1,9}")) {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(s)));
+    }
+    try {
+      Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME));
+      return Optional.of(d.isNegative() ? Duration.ZERO : d);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The {@code message} of a JSON error body, if there is one. */
+  private static String serverMessage(Answer r) {
+    if (r.body() == null || r.body().length == 0
+        || !r.headers().firstValue("Content-Type").orElse("").contains("json")) {
+      return null;
+    }
+    try {
+      RekorJson.ErrorBody e = RekorJson.read(r.body(), RekorJson.ErrorBody.class);
+      return e.message();
+    } catch (FormatException e) {
+      return null;
+    }
+  }
+
+  private static LoggedEntry entry(Answer r, String what) throws LogClientException {
+    try {
+      return RekorJson.readEntry(r.body());
+    } catch (FormatException e) {
+      throw malformed(what, r, e);
+    }
+  }
+
+  private static void checkLeaf(LoggedEntry e, Hash expected, String what) throws LogClientException {
+    Hash leaf = Rfc6962.hashLeaf(e.body());
+    if (!leaf.equals(expected) || !e.id().uuid().equals(leaf)) {
+      throw new LogClientException(LogClientException.Kind.RESPONSE, 200, null, "asked for " + what
+          + " with leaf hash " + expected.hex() + ", the log answered with entry " + e.id()
+          + " whose body hashes to " + leaf.hex(), null);
+    }
+  }
+
+  private static LogClientException malformed(String what, Answer r, Exception e) {
+    return new LogClientException(LogClientException.Kind.RESPONSE, r.statusCode(), null,
+        "the log's answer with " + what + " is malformed: " + e.getMessage(), e);
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+  }
+
+  /** An answer: status, headers and the whole body. */
+  private record Answer(int statusCode, HttpHeaders headers, byte[] body) {}
+
+  /** Reads at most {@value #MAX_BODY_BYTES} bytes; a longer body fails the call. */
+  private static byte[] readLimited(InputStream in) throws IOException {
+    try (in) {
+      byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (b.length > MAX_BODY_BYTES) {
+        throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
+      }
+      return b;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RekorClient[" + baseUrl + "]";
+  }
+
+  /** Builds a {@link RekorClient}. */
+  public static final class Builder {
+    private final URI baseUrl;
+    private Duration timeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private int maxAttempts = 4;
+    private Duration initialBackoff = Duration.ofMillis(250);
+    private Duration maxBackoff = Duration.ofSeconds(8);
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+
+    private Builder(URI baseUrl) {
+      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      if (baseUrl.getScheme() == null || !Arrays.asList("http", "https").contains(baseUrl.getScheme())
+          || baseUrl.getHost() == null) {
+        throw new IllegalArgumentException("the log URL must be http(s)://host[:port][/path], got " + baseUrl);
+      }
+    }
+
+    /** Per request, from sending to the whole answer (default 30 s; a submit waits for integration). */
+    public Builder timeout(Duration value) {
+      this.timeout = positive(value);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = positive(value);
+      return this;
+    }
+
+    /** Attempts in all, including the first (default 4). */
+    public Builder maxAttempts(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("at least one attempt, got " + value);
+      }
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** Backoff before the second attempt, doubling after each (default 250 ms, at most 8 s). */
+    public Builder backoff(Duration initial, Duration max) {
+      this.initialBackoff = positive(initial);
+      this.maxBackoff = positive(max);
+      return this;
+    }
+
+    /** The longest {@code Retry-After} the client waits; a longer one fails the call (default 60 s). */
+    public Builder maxRetryAfter(Duration value) {
+      this.maxRetryAfter = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public RekorClient build() {
+      return new RekorClient(this);
+    }
+
+    private static Duration positive(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}
