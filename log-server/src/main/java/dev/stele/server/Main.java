@@ -12,7 +12,7 @@ import dev.stele.server.sequencer.SequencerStore;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
-import dev.stele.server.tiles.TileCache;
+import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
@@ -190,7 +190,7 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
-            readPool, new TileCache(8192), new TileCache(64), config.bodyLimit());
+            readPool, new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared

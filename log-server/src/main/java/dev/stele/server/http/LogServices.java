@@ -7,8 +7,9 @@ import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
-import dev.stele.server.tiles.TileCache;
+import dev.stele.server.log.TileCache;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * What the HTTP handlers work with: the store (reads), the sequencer (writes and the current
@@ -26,8 +27,8 @@ public record LogServices(
     ServerMetrics metrics,
     WorkerExecutor verifyPool,
     WorkerExecutor readPool,
-    TileCache tileCache,
-    TileCache bundleCache,
+    TileCache<Buffer> tileCache,
+    TileCache<Buffer> bundleCache,
     long bodyLimit) {
 
   /** The 80-hex entry ID (tree ID and UUID) of the entry with this leaf hash. */

@@ -6,6 +6,7 @@ import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
+import dev.stele.server.log.TileCache;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sequencer.SequencerStore;
@@ -59,6 +60,9 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   private final ColumnFamilyHandle tiles;
   private final ColumnFamilyHandle search;
   private final WriteOptions syncWrite;
+  /** Full tiles never change; of partial ones the widest seen is valid for every narrower width. */
+  private final TileCache<HashTile> tileCache =
+      new TileCache<>(4096, (old, fresh) -> fresh.width() > old.width() ? fresh : old);
 
   private RocksLogStore(Path dir) throws StorageException {
     this.dir = dir;
@@ -150,22 +154,41 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
   }
 
+  /**
+   * Tiles at (at least) the requested widths. Served from memory when possible: full tiles never
+   * change, and the newest version of every tile written by this process is remembered; the
+   * rest is read from RocksDB in one multi-get.
+   */
   @Override
   public List<HashTile> readTiles(List<TileId> ids) throws IOException {
-    List<byte[]> keys = new ArrayList<>(ids.size());
-    for (TileId id : ids) keys.add(Keys.tile(id.level(), id.index()));
-    List<byte[]> values = multiGet(tiles, keys, "read tiles");
     List<HashTile> out = new ArrayList<>(ids.size());
+    List<Integer> missing = null;
     for (int i = 0; i < ids.size(); i++) {
       TileId id = ids.get(i);
-      byte[] v = values.get(i);
+      HashTile t = tileCache.get(id.level(), id.index());
+      if (t != null && t.width() >= id.width()) {
+        out.add(t);
+      } else {
+        out.add(null);
+        if (missing == null) missing = new ArrayList<>();
+        missing.add(i);
+      }
+    }
+    if (missing == null) return out;
+    List<byte[]> keys = new ArrayList<>(missing.size());
+    for (int i : missing) keys.add(Keys.tile(ids.get(i).level(), ids.get(i).index()));
+    List<byte[]> values = multiGet(tiles, keys, "read tiles");
+    for (int k = 0; k < missing.size(); k++) {
+      TileId id = ids.get(missing.get(k));
+      byte[] v = values.get(k);
       if (v == null) throw new StorageException("tile " + id.level() + "/" + id.index() + " is missing");
       HashTile t = decodeTile(id.level(), id.index(), v);
       if (t.width() < id.width()) {
         throw new StorageException("tile " + id.level() + "/" + id.index() + " has width " + t.width()
             + ", needed " + id.width());
       }
-      out.add(t);
+      tileCache.offer(id.level(), id.index(), t);
+      out.set(missing.get(k), t);
     }
     return out;
   }
@@ -280,6 +303,9 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       }
       wb.put(meta, Keys.META_TREE, Records.treeState(batch.state()));
       db.write(syncWrite, wb);
+      for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
+        tileCache.offer(t.getKey().level(), t.getKey().index(), t.getValue());
+      }
     } catch (RocksDBException e) {
       throw new StorageException("commit batch to size " + batch.state().size(), e);
     }

@@ -8,6 +8,7 @@ import dev.stele.merkle.tiles.TilePath;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.log.StoredEntry;
+import dev.stele.server.log.TileCache;
 import dev.stele.server.log.TreeState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -59,7 +60,7 @@ public final class TileRoutes {
           + head.size() + " (latest checkpoint)"));
       return;
     }
-    TileCache cache = path.entries() ? log.bundleCache() : log.tileCache();
+    TileCache<Buffer> cache = path.entries() ? log.bundleCache() : log.tileCache();
     if (id.isFull()) {
       Buffer cached = cache.get(id.level(), id.index());
       if (cached != null) {
@@ -70,7 +71,7 @@ public final class TileRoutes {
     log.readPool()
         .executeBlocking(() -> read(path), false)
         .onSuccess(content -> {
-          if (id.isFull()) cache.put(id.level(), id.index(), content);
+          if (id.isFull()) cache.offer(id.level(), id.index(), content);
           send(ctx, content);
         })
         .onFailure(ctx::fail);
