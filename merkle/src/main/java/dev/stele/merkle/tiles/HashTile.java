@@ -1,6 +1,8 @@
 package dev.stele.merkle.tiles;
 
 import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,6 +27,14 @@ public final class HashTile {
    * one per set bit of {@code width}, 32 bytes each.
    */
   private final byte[] subtreeRoots;
+  /**
+   * Null until first needed, then every interior node of the tile whose subtree lies within
+   * {@code [0, width)}: levels 1 to 7 above the row, level by level, left to right (see {@link
+   * #subtree}). A cache of a function of the content, like {@link #subtreeRoots}: computed once
+   * per tile object, so that proofs built from a kept tile cost lookups instead of up to 247
+   * hashes per tile level.
+   */
+  private volatile byte[] interior;
 
   private HashTile(byte[] data, int width) {
     this(data, width, null);
@@ -130,6 +140,51 @@ public final class HashTile {
           "prefix of width " + width + " of a tile of width " + this.width);
     }
     return width == this.width ? this : new HashTile(data, width);
+  }
+
+  /**
+   * The root of the perfect subtree whose bottom row is the {@code count} hashes from {@code pos}
+   * ({@code count} a power of two up to 128 or the full 256, {@code pos} a multiple of it, the
+   * subtree within the width). Computes and keeps every interior node of the tile the first time
+   * one is asked for.
+   */
+  Hash subtree(int pos, int count) {
+    if (count == 1) {
+      return Hash.of(data, pos * Hash.SIZE);
+    }
+    byte[] nodes = interior;
+    if (nodes == null) {
+      nodes = computeInterior();
+      interior = nodes; // benign race: every thread computes the same bytes
+    }
+    int level = Integer.numberOfTrailingZeros(count);
+    int offset = 0;
+    for (int l = 1; l < level; l++) {
+      offset += width >>> l;
+    }
+    return Hash.of(nodes, (offset + (pos >>> level)) * Hash.SIZE);
+  }
+
+  private byte[] computeInterior() {
+    int total = 0;
+    for (int l = 1; (width >>> l) > 0; l++) {
+      total += width >>> l;
+    }
+    byte[] nodes = new byte[total * Hash.SIZE];
+    MessageDigest md = Rfc6962.newSha256();
+    byte[] below = data;
+    int belowOffset = 0;
+    int offset = 0;
+    for (int l = 1; (width >>> l) > 0; l++) {
+      int n = width >>> l;
+      for (int i = 0; i < n; i++) {
+        Rfc6962.hashChildren(md, below, (belowOffset + 2 * i) * Hash.SIZE, nodes, (offset + i) * Hash.SIZE);
+      }
+      below = nodes;
+      belowOffset = offset;
+      offset += n;
+    }
+    return nodes;
   }
 
   /** The backing bytes, {@code width() * 32} of them in use; callers in this package only read. */

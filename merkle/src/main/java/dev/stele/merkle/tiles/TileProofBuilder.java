@@ -7,7 +7,6 @@ import dev.stele.merkle.proof.ConsistencyProof;
 import dev.stele.merkle.proof.InclusionProof;
 import dev.stele.merkle.proof.ProofNodes;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,15 +88,15 @@ public final class TileProofBuilder {
       wanted.putIfAbsent(tileOf(id, treeSize), wanted.size());
     }
     List<HashTile> tiles = Tiles.read(reader, new ArrayList<>(wanted.keySet()));
-    MessageDigest md = Rfc6962.newSha256();
-    byte[] scratch = new byte[(TileId.FULL_WIDTH / 2) * Hash.SIZE];
     List<Hash> out = new ArrayList<>(ids.size());
     for (NodeId id : ids) {
       int sub = id.level() % TileId.HEIGHT;
       long first = id.index() << sub;
       HashTile tile = tiles.get(wanted.get(tileOf(id, treeSize)));
       int pos = (int) (first & (TileId.FULL_WIDTH - 1));
-      out.add(Tiles.subtreeHash(md, tile, pos, 1 << sub, scratch));
+      // The tile keeps its interior nodes: a reader that hands out the same tile objects again
+      // (a cache) makes every later proof through them cost lookups only.
+      out.add(tile.subtree(pos, 1 << sub));
     }
     return out;
   }

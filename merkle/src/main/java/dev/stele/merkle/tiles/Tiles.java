@@ -1,9 +1,6 @@
 package dev.stele.merkle.tiles;
 
-import dev.stele.merkle.Hash;
-import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,22 +56,5 @@ final class Tiles {
       }
     }
     return tiles;
-  }
-
-  /**
-   * The hash of the perfect subtree whose bottom row is {@code count} (a power of two) consecutive
-   * hashes of {@code tile} from position {@code pos}. Uses {@code scratch} (at least {@code count *
-   * 32} bytes) as working space.
-   */
-  static Hash subtreeHash(MessageDigest md, HashTile tile, int pos, int count, byte[] scratch) {
-    System.arraycopy(tile.array(), pos * Hash.SIZE, scratch, 0, count * Hash.SIZE);
-    // Level by level, in place: the parent of nodes 2i and 2i+1 goes to slot i, which has been
-    // read by then.
-    for (int n = count; n > 1; n >>>= 1) {
-      for (int i = 0; i < n / 2; i++) {
-        Rfc6962.hashChildren(md, scratch, 2 * i * Hash.SIZE, scratch, i * Hash.SIZE);
-      }
-    }
-    return Hash.of(scratch, 0);
   }
 }
