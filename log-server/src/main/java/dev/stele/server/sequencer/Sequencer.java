@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,6 +108,16 @@ public final class Sequencer implements AutoCloseable {
   private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
   /** The newest tile at each level: the right edge of the tree, where integration happens. */
   private final Map<Integer, Map.Entry<TileId, HashTile>> rightEdge = new HashMap<>();
+
+  /** Helps the sequencer thread sign the SETs of large batches; see {@link #signEntryTimestamps}. */
+  private static final int SIGNING_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  /** Below this many entries per slice, handing work to another thread costs more than it saves. */
+  private static final int MIN_SLICE = 16;
+  private final ExecutorService signingPool = Executors.newFixedThreadPool(SIGNING_THREADS, r -> {
+    Thread t = new Thread(r, "stele-sequencer-signing");
+    t.setDaemon(true);
+    return t;
+  });
 
   private volatile TreeState head;
   private volatile boolean accepting = true;
@@ -259,12 +273,11 @@ public final class Sequencer implements AutoCloseable {
     try {
       integration = TreeIntegrator.integrate(this::readRightEdge, size, leaves);
       checkpoint = signer.signCheckpoint(integration.newSize(), integration.root());
+      byte[][] sets = signEntryTimestamps(fresh, size, integratedTime);
       for (int i = 0; i < fresh.size(); i++) {
         Submission s = fresh.get(i).submission;
-        long index = size + i;
-        byte[] set = signer.signEntryTimestamp(s.body(), integratedTime, index);
         appended.add(new Batch.Appended(
-            new StoredEntry(index, integratedTime, set, s.body()), s.leafHash(), s.searchKeys()));
+            new StoredEntry(size + i, integratedTime, sets[i], s.body()), s.leafHash(), s.searchKeys()));
       }
     } catch (IOException e) {
       // The stored tiles do not support the head we hold: something is badly wrong.
@@ -299,6 +312,50 @@ public final class Sequencer implements AutoCloseable {
       Pending p = fresh.get(i);
       inFlight.remove(p.submission.leafHash(), p);
       p.result.complete(new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
+    }
+  }
+
+  /**
+   * One SET per entry. Signing is the sequencer's largest cost per entry, so a large batch is
+   * signed in slices on the signing pool and on this thread at once; the batch waits for all.
+   */
+  private byte[][] signEntryTimestamps(List<Pending> fresh, long firstIndex, long integratedTime)
+      throws GeneralSecurityException {
+    int n = fresh.size();
+    byte[][] sets = new byte[n][];
+    int slices = Math.min(SIGNING_THREADS + 1, (n + MIN_SLICE - 1) / MIN_SLICE);
+    List<Future<?>> others = new ArrayList<>(slices);
+    GeneralSecurityException[] failure = new GeneralSecurityException[1];
+    for (int k = 1; k < slices; k++) {
+      int from = (int) ((long) n * k / slices);
+      int to = (int) ((long) n * (k + 1) / slices);
+      others.add(signingPool.submit(() -> {
+        try {
+          signSlice(fresh, sets, from, to, firstIndex, integratedTime);
+        } catch (GeneralSecurityException e) {
+          failure[0] = e;
+        }
+      }));
+    }
+    signSlice(fresh, sets, 0, (int) ((long) n / Math.max(1, slices)), firstIndex, integratedTime);
+    for (Future<?> f : others) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GeneralSecurityException("interrupted while signing entry timestamps", e);
+      } catch (ExecutionException e) {
+        throw new GeneralSecurityException("signing entry timestamps failed: " + e.getCause(), e.getCause());
+      }
+    }
+    if (failure[0] != null) throw failure[0];
+    return sets;
+  }
+
+  private void signSlice(List<Pending> fresh, byte[][] sets, int from, int to, long firstIndex,
+      long integratedTime) throws GeneralSecurityException {
+    for (int i = from; i < to; i++) {
+      sets[i] = signer.signEntryTimestamp(fresh.get(i).submission.body(), integratedTime, firstIndex + i);
     }
   }
 
@@ -375,5 +432,6 @@ public final class Sequencer implements AutoCloseable {
     }
     if (t != null) t.join();
     else flushNow();
+    signingPool.shutdown();
   }
 }
