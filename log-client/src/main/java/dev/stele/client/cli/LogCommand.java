@@ -1,0 +1,244 @@
+package dev.stele.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.TrustedLog;
+import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.ProtocolJson;
+import dev.stele.client.protocol.RekorJson;
+import dev.stele.client.protocol.TreeInfo;
+import dev.stele.client.rekor.LogClientException;
+import dev.stele.client.rekor.RekorClient;
+import dev.stele.client.track.CheckpointSource;
+import dev.stele.client.track.CheckpointTracker;
+import dev.stele.client.track.InconsistencyException;
+import dev.stele.client.trust.TrustRoot;
+import dev.stele.client.verify.VerificationException;
+import dev.stele.merkle.Hash;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "log", mixinStandardHelpOptions = true,
+    description = "Inspect the log: its tree head, an entry, a consistency proof.",
+    subcommands = {LogCommand.Info.class, LogCommand.Get.class, LogCommand.Proof.class})
+final class LogCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: give info, get or proof");
+  }
+
+  /** The trusted log at --log-url: its entry in the trust material. */
+  static TrustedLog trustedLog(LogOptions log) throws CliException {
+    TrustRoot trust = log.trust();
+    String host = log.url().getHost().toLowerCase(Locale.ROOT);
+    for (TrustedLog l : trust.logs()) {
+      if (l.checkpointName().equals(host)) {
+        return l;
+      }
+    }
+    throw new CliException(ExitCode.USAGE, "the trust material names no log at host " + host
+        + " (it names " + trust.logs().stream().map(l -> l.baseUrl().toString()).toList() + ")");
+  }
+
+  @Command(name = "info", mixinStandardHelpOptions = true,
+      description = {"Print the log's tree head. With --trusted-root or --log-key, verify the checkpoint's"
+          + " signature; with --state FILE also prove it consistent with the checkpoint kept in FILE, then"
+          + " keep the new one (a fork, rollback or split view fails with the evidence)."})
+  static final class Info extends BaseCommand {
+    @Mixin
+    LogOptions log;
+
+    @Option(names = "--state", paramLabel = "FILE",
+        description = "The last verified checkpoint of this log (created on first use).")
+    Path state;
+
+    @Override
+    public Integer call() throws CliException {
+      RekorClient client = log.client();
+      Map<String, Object> r = new LinkedHashMap<>();
+      if (state != null) {
+        TrustedLog trusted = trustedLog(log);
+        try {
+          CheckpointTracker tracker = new CheckpointTracker(trusted, CheckpointSource.rekor(client), state);
+          CheckpointTracker.Update u = tracker.update();
+          r.put("ok", true);
+          r.put("treeSize", u.current().size());
+          r.put("rootHash", u.current().root().hex());
+          r.put("origin", u.current().origin());
+          r.put("checkpointVerified", true);
+          r.put("previousSize", u.previous().map(c -> (Object) c.size()).orElse("(none: first checkpoint kept)"));
+          r.put("consistent", true);
+          r.put("state", state.toString());
+        } catch (LogClientException e) {
+          throw Failures.of(e);
+        } catch (VerificationException e) {
+          throw Failures.of(e);
+        } catch (InconsistencyException e) {
+          err().println("evidence: checkpoint kept:\n" + e.previousNote() + "evidence: checkpoint received:\n"
+              + e.newNote() + e.proof().map(p -> "evidence: consistency proof " + p.size1() + " -> " + p.size2()
+              + ": " + hexes(p.hashes()) + "\n").orElse(""));
+          err().flush();
+          throw new CliException(ExitCode.INCONSISTENT_LOG, e.kind() + ": " + e.getMessage());
+        } catch (IOException e) {
+          throw new CliException(ExitCode.INPUT, "cannot use the state file " + state + ": " + e);
+        }
+        print(r);
+        return ExitCode.OK.code;
+      }
+      TreeInfo info;
+      try {
+        info = client.logInfo();
+      } catch (LogClientException e) {
+        throw Failures.of(e);
+      }
+      r.put("ok", true);
+      r.put("treeSize", info.treeSize());
+      r.put("rootHash", info.rootHash().hex());
+      r.put("treeId", info.treeId());
+      boolean verified = false;
+      if (log.hasTrust()) {
+        TrustedLog trusted = trustedLog(log);
+        try {
+          info.signedTreeHead().verify(List.of(trusted.noteVerifier()));
+          Checkpoint c = Checkpoint.parse(info.signedTreeHead().text());
+          if (c.size() != info.treeSize() || !c.root().equals(info.rootHash())) {
+            throw new CliException(ExitCode.CHECKPOINT, "the log's signed checkpoint (size " + c.size() + ", root "
+                + c.root().hex() + ") is not the tree head it reports (size " + info.treeSize() + ")");
+          }
+          verified = true;
+        } catch (java.security.SignatureException | FormatException e) {
+          throw new CliException(ExitCode.CHECKPOINT, "the log's checkpoint does not verify: " + e.getMessage()
+              + " (is this the log --trusted-root or --log-key names?)");
+        }
+      }
+      r.put("checkpointVerified", verified);
+      r.put("checkpoint", info.signedTreeHead().format().strip().replace("\n", "\\n"));
+      print(r);
+      return ExitCode.OK.code;
+    }
+  }
+
+  static final class Which {
+    @Option(names = "--uuid", paramLabel = "ID", required = true,
+        description = "The entry's UUID (64 hex digits) or entry ID (80).")
+    String uuid;
+
+    @Option(names = "--index", paramLabel = "N", required = true, description = "The entry's log index.")
+    Long index;
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = {"Print one entry (by UUID or index) with its inclusion proof, checkpoint and SET, as the"
+          + " log returns it. To verify an entry against an artifact, use verify-blob with a bundle."})
+  static final class Get extends BaseCommand {
+    @Mixin
+    LogOptions log;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    @Override
+    public Integer call() throws CliException {
+      RekorClient client = log.client();
+      Optional<LoggedEntry> e;
+      try {
+        e = which.uuid != null ? client.getByUuid(which.uuid) : client.getByIndex(which.index);
+      } catch (IllegalArgumentException ex) {
+        throw new CliException(ExitCode.USAGE, ex.getMessage());
+      } catch (LogClientException ex) {
+        throw Failures.of(ex);
+      }
+      if (e.isEmpty()) {
+        throw new CliException(ExitCode.REFUSED, "the log has no entry " + (which.uuid != null ? which.uuid
+            : "at index " + which.index));
+      }
+      LoggedEntry entry = e.get();
+      if (json()) {
+        out().println(new String(RekorJson.writeEntry(entry), StandardCharsets.UTF_8));
+        out().flush();
+        return ExitCode.OK.code;
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("uuid", entry.id().toString());
+      r.put("logIndex", entry.logIndex());
+      r.put("integratedTime", entry.integratedTime());
+      r.put("logID", entry.logId().hex());
+      r.put("body", body(entry.body()));
+      r.put("signedEntryTimestamp", entry.signedEntryTimestamp().isPresent() ? "present" : "absent");
+      entry.inclusion().ifPresent(i -> {
+        r.put("inclusionProof", "leaf " + i.proof().leafIndex() + " in tree of size " + i.proof().treeSize()
+            + ", " + i.proof().hashes().size() + " hashes, root " + i.rootHash().hex());
+        r.put("checkpoint", i.checkpoint().format().strip().replace("\n", "\\n"));
+      });
+      print(r);
+      return ExitCode.OK.code;
+    }
+
+    private static String body(byte[] body) {
+      try {
+        JsonNode n = ProtocolJson.mapper().readTree(body);
+        return n.toString();
+      } catch (IOException ex) {
+        return "(" + body.length + " bytes, not JSON)";
+      }
+    }
+  }
+
+  @Command(name = "proof", mixinStandardHelpOptions = true,
+      description = {"Print the consistency proof between two tree sizes (RFC 6962), as the log gives it.",
+          "To check it, use 'log info --state FILE', which proves consistency before keeping a checkpoint."})
+  static final class Proof extends BaseCommand {
+    @Mixin
+    LogOptions log;
+
+    @Option(names = "--first-size", paramLabel = "N", required = true, description = "The smaller tree size.")
+    long firstSize;
+
+    @Option(names = "--last-size", paramLabel = "N",
+        description = "The larger tree size (default: the log's current size).")
+    Long lastSize;
+
+    @Override
+    public Integer call() throws CliException {
+      RekorClient client = log.client();
+      RekorClient.Consistency c;
+      long last;
+      try {
+        last = lastSize != null ? lastSize : client.logInfo().treeSize();
+        c = client.consistencyProof(firstSize, last);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, e.getMessage());
+      } catch (LogClientException e) {
+        throw Failures.of(e);
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("firstSize", firstSize);
+      r.put("lastSize", last);
+      r.put("rootHash", c.rootHash().hex());
+      r.put("hashes", hexes(c.proof().hashes()));
+      print(r);
+      return ExitCode.OK.code;
+    }
+  }
+
+  static List<String> hexes(List<Hash> hashes) {
+    List<String> out = new ArrayList<>(hashes.size());
+    hashes.forEach(h -> out.add(h.hex()));
+    return out;
+  }
+}

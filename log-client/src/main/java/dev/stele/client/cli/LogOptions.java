@@ -1,0 +1,89 @@
+package dev.stele.client.cli;
+
+import dev.stele.client.protocol.FormatException;
+import dev.stele.client.rekor.RekorClient;
+import dev.stele.client.trust.TrustRoot;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where the log is and what to trust about it. */
+final class LogOptions {
+  @Option(names = "--log-url", paramLabel = "URL", defaultValue = "${env:STELE_LOG_URL}",
+      description = "Base URL of the Rekor v1 log, e.g. http://127.0.0.1:3000 (default: $STELE_LOG_URL).")
+  String url;
+
+  @Option(names = "--log-key", paramLabel = "FILE",
+      description = "The log's public key (PEM, as GET /api/v1/log/publicKey serves it); the log is then"
+          + " the one at --log-url, trusted at all times.")
+  Path logKey;
+
+  @Option(names = "--trusted-root", paramLabel = "FILE",
+      description = "A Sigstore trusted_root.json: trusted logs (keys, log IDs, validity) and certificate"
+          + " authorities.")
+  Path trustedRoot;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Timeout of each request to the log (default: ${DEFAULT-VALUE} s; failed requests are"
+          + " retried with backoff).")
+  long timeoutSeconds;
+
+  URI url() throws CliException {
+    if (url == null || url.isBlank()) {
+      throw new CliException(ExitCode.USAGE, "no log URL: give --log-url (or set STELE_LOG_URL)");
+    }
+    try {
+      URI u = new URI(url);
+      if (u.getHost() == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new CliException(ExitCode.USAGE, "--log-url must be http(s)://host[:port], got " + url);
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw new CliException(ExitCode.USAGE, "--log-url is not a URL: " + e.getMessage());
+    }
+  }
+
+  RekorClient client() throws CliException {
+    if (timeoutSeconds <= 0) {
+      throw new CliException(ExitCode.USAGE, "--timeout must be positive");
+    }
+    return RekorClient.builder(url()).timeout(Duration.ofSeconds(timeoutSeconds)).build();
+  }
+
+  boolean hasTrust() {
+    return logKey != null || trustedRoot != null;
+  }
+
+  /** The trust material: a trusted root, or the log's key for the log at --log-url. */
+  TrustRoot trust() throws CliException {
+    if (trustedRoot != null && logKey != null) {
+      throw new CliException(ExitCode.USAGE, "give either --trusted-root or --log-key, not both");
+    }
+    if (trustedRoot != null) {
+      try {
+        return TrustRoot.parse(Files.readAllBytes(trustedRoot));
+      } catch (IOException e) {
+        throw new CliException(ExitCode.INPUT, "cannot read the trusted root " + trustedRoot + ": " + e);
+      } catch (FormatException e) {
+        throw new CliException(ExitCode.INPUT, "the trusted root " + trustedRoot + " is malformed: " + e.getMessage());
+      }
+    }
+    if (logKey != null) {
+      URI u = url();
+      try {
+        return TrustRoot.forLogKey(u, TrustRoot.parsePemKey(Files.readString(logKey)));
+      } catch (IOException e) {
+        throw new CliException(ExitCode.INPUT, "cannot read the log key " + logKey + ": " + e);
+      } catch (FormatException | InvalidKeyException e) {
+        throw new CliException(ExitCode.INPUT, "the log key " + logKey + " is not usable: " + e.getMessage());
+      }
+    }
+    throw new CliException(ExitCode.USAGE, "nothing to trust: give --trusted-root FILE, or --log-key FILE"
+        + " with --log-url (the log's public key: GET <log-url>/api/v1/log/publicKey, checked out of band)");
+  }
+}
