@@ -245,6 +245,15 @@ public final class TestLog {
         e.signedEntryTimestamp(), e.inclusion(), e.attestation());
   }
 
+  /** The checkpoint in a signed note; a malformed one is a test bug. */
+  public static Checkpoint checkpointOf(SignedNote note) {
+    try {
+      return Checkpoint.parse(note.text());
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   /** Parses a signed note the test made; a malformed one is a test bug. */
   public static SignedNote note(String text) {
     try {
