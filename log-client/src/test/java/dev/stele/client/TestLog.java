@@ -206,6 +206,12 @@ public final class TestLog {
     }
   }
 
+  /** The encoded hash tile {@code id} at its width, or null if the tree does not have it yet. */
+  public synchronized byte[] tile(TileId id) {
+    HashTile t = tiles.get(key(id));
+    return t == null || t.width() < id.width() ? null : t.prefix(id.width()).encode();
+  }
+
   private TileReader reader() {
     return ids -> {
       List<HashTile> out = new ArrayList<>(ids.size());

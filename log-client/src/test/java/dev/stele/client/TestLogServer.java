@@ -219,6 +219,21 @@ public final class TestLogServer implements AutoCloseable {
       }
       ConsistencyProof p = first == last ? new ConsistencyProof(first, last, List.of()) : log.consistency(first, last);
       send(x, 200, RekorJson.writeConsistencyProof(log.checkpointAt(last).root(), p.hashes()), "application/json");
+    } else if (method.equals("GET") && path.equals("/checkpoint")) {
+      send(x, 200, log.checkpoint(log.size()).getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    } else if (method.equals("GET") && path.startsWith("/tile/")) {
+      byte[] tile;
+      try {
+        tile = log.tile(dev.stele.merkle.tiles.TilePath.parse(path).tile());
+      } catch (dev.stele.merkle.tiles.TileFormatException e) {
+        error(x, 400, e.getMessage());
+        return;
+      }
+      if (tile == null) {
+        send(x, 404, new byte[0], "text/plain");
+        return;
+      }
+      send(x, 200, tile, "application/octet-stream");
     } else if (method.equals("GET") && path.equals("/api/v1/log/publicKey")) {
       send(x, 200, log.publicKeyPem().getBytes(StandardCharsets.US_ASCII), "application/x-pem-file");
     } else if (method.equals("POST") && path.equals("/api/v1/index/retrieve")) {

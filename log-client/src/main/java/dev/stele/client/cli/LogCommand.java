@@ -67,6 +67,11 @@ final class LogCommand implements Runnable {
         description = "The last verified checkpoint of this log (created on first use).")
     Path state;
 
+    @Option(names = "--tiles", description = "With --state: read the checkpoint and compute the consistency"
+        + " proof from the log's C2SP tlog-tiles (<log-url>/checkpoint, <log-url>/tile/...) instead of the"
+        + " Rekor API.")
+    boolean tiles;
+
     @Override
     public Integer call() throws CliException {
       RekorClient client = log.client();
@@ -74,7 +79,10 @@ final class LogCommand implements Runnable {
       if (state != null) {
         TrustedLog trusted = trustedLog(log);
         try {
-          CheckpointTracker tracker = new CheckpointTracker(trusted, CheckpointSource.rekor(client), state);
+          CheckpointSource source = tiles
+              ? CheckpointSource.tiles(log.url(), java.time.Duration.ofSeconds(log.timeoutSeconds))
+              : CheckpointSource.rekor(client);
+          CheckpointTracker tracker = new CheckpointTracker(trusted, source, state);
           CheckpointTracker.Update u = tracker.update();
           r.put("ok", true);
           r.put("treeSize", u.current().size());
@@ -99,6 +107,9 @@ final class LogCommand implements Runnable {
         }
         print(r);
         return ExitCode.OK.code;
+      }
+      if (tiles) {
+        throw new CliException(ExitCode.USAGE, "--tiles goes with --state");
       }
       TreeInfo info;
       try {

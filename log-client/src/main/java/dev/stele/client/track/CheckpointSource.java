@@ -17,6 +17,14 @@ public interface CheckpointSource {
   /** An RFC 6962 consistency proof from {@code size1} to {@code size2} ({@code 0 < size1 < size2}). */
   ConsistencyProof consistencyProof(long size1, long size2) throws IOException;
 
+  /**
+   * A C2SP tlog-tiles log at {@code prefix}: {@code <prefix>/checkpoint}, and proofs computed
+   * here from {@code <prefix>/tile/...} (each request with {@code timeout}).
+   */
+  static CheckpointSource tiles(java.net.URI prefix, java.time.Duration timeout) {
+    return new TileCheckpointSource(prefix, timeout);
+  }
+
   /** The Rekor v1 API: {@code GET /api/v1/log} and {@code GET /api/v1/log/proof}. */
   static CheckpointSource rekor(RekorClient client) {
     return new CheckpointSource() {

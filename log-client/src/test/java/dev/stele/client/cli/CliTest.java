@@ -252,6 +252,12 @@ class CliTest {
     JsonNode j = ProtocolJson.mapper().readTree(second.out());
     assertEquals(2, j.get("treeSize").asLong());
     assertEquals(1, j.get("previousSize").asLong());
+    Files.writeString(artifact, "third");
+    signBlob(key);
+    Cli.Run tiles = run(concat(new String[] {"log", "info", "--state", state.toString(), "--tiles"}, logArgs()));
+    assertEquals(0, tiles.code(), tiles.toString());
+    assertTrue(tiles.out().contains("previousSize: 2"), tiles.toString());
+    assertTrue(server.hits("GET /checkpoint") > 0, "the tiles face was not used");
     Cli.Run plain = run(concat(new String[] {"log", "info"}, logArgs()));
     assertTrue(plain.out().contains("checkpointVerified: true"), plain.toString());
   }

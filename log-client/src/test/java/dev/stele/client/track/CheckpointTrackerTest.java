@@ -204,6 +204,25 @@ class CheckpointTrackerTest {
   }
 
   @Test
+  void update_throughTiles_againstARealHttpLog() throws Exception {
+    try (TestLogServer server = new TestLogServer()) {
+      TestLog remote = server.log();
+      for (int i = 0; i < 300; i++) {
+        remote.append(("t" + i).getBytes(StandardCharsets.UTF_8), 1_790_000_000L);
+      }
+      CheckpointTracker t = new CheckpointTracker(remote.trustRoot().logs().get(0),
+          CheckpointSource.tiles(server.url(), java.time.Duration.ofSeconds(5)), dir.resolve("tiles"));
+      assertEquals(300, t.update().current().size());
+      for (int i = 0; i < 270; i++) {
+        remote.append(("u" + i).getBytes(StandardCharsets.UTF_8), 1_790_000_000L);
+      }
+      assertEquals(570, t.update().current().size());
+      assertTrue(server.hits("GET /tile/0/001.p/44") + server.hits("GET /tile/0/001") > 0, "no tile was read");
+      assertEquals(0, server.hits("GET /api/v1/log/proof"));
+    }
+  }
+
+  @Test
   void update_throughTheRekorApi_againstARealHttpLog() throws Exception {
     try (TestLogServer server = new TestLogServer()) {
       TestLog remote = server.log();
