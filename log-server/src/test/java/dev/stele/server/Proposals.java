@@ -1,6 +1,9 @@
 package dev.stele.server;
 
+import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.protocol.Dsse;
 import dev.stele.client.protocol.Pem;
+import dev.stele.client.rekor.ProposedEntries;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,6 +12,7 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Builds proposed Rekor entries the way clients do, signed with a real key. */
 final class Proposals {
@@ -41,24 +45,16 @@ final class Proposals {
   }
 
   String hashedRekord(String digestHex, byte[] signature) {
-    return "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
-        + "{\"algorithm\":\"sha256\",\"value\":\"" + digestHex + "\"}},\"signature\":{\"content\":\""
-        + b64(signature) + "\",\"publicKey\":{\"content\":\"" + b64(publicKeyPem().getBytes(StandardCharsets.US_ASCII))
-        + "\"}}}}";
+    return new String(ProposedEntries.hashedRekord(HashAlgorithm.SHA256, HexFormat.of().parseHex(digestHex),
+        signature, publicKeyPem()), StandardCharsets.UTF_8);
   }
 
   /** A dsse 0.0.1 proposal over an in-toto-typed payload. */
   String dsse(byte[] payload) throws Exception {
     String type = "application/vnd.in-toto+json";
-    byte[] pae = ("DSSEv1 " + type.length() + " " + type + " " + payload.length + " ").getBytes(StandardCharsets.UTF_8);
-    byte[] msg = new byte[pae.length + payload.length];
-    System.arraycopy(pae, 0, msg, 0, pae.length);
-    System.arraycopy(payload, 0, msg, pae.length, payload.length);
     String envelope = "{\"payload\":\"" + b64(payload) + "\",\"payloadType\":\"" + type
-        + "\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" + b64(sign(msg)) + "\"}]}";
-    String quoted = envelope.replace("\\", "\\\\").replace("\"", "\\\"");
-    return "{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{\"proposedContent\":{\"envelope\":\""
-        + quoted + "\",\"verifiers\":[\"" + b64(publicKeyPem().getBytes(StandardCharsets.US_ASCII)) + "\"]}}}";
+        + "\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" + b64(sign(Dsse.pae(type, payload))) + "\"}]}";
+    return new String(ProposedEntries.dsse(envelope, List.of(publicKeyPem())), StandardCharsets.UTF_8);
   }
 
   static String b64(byte[] b) {

@@ -84,7 +84,7 @@ final class DsseV001 {
     JsonFields env = JsonFields.of(envelope, "proposedContent.envelope", "payload", "payloadType", "signatures");
     byte[] payload = env.base64("payload");
     String payloadType = env.string("payloadType");
-    byte[] pae = pae(payloadType, payload);
+    byte[] pae = Dsse.pae(payloadType, payload);
 
     List<DsseBody.Signature> signatures = new ArrayList<>();
     JsonNode sigs = env.array("signatures");
@@ -114,20 +114,6 @@ final class DsseV001 {
         Rfc6962.sha256(payload), signatures);
     List<String> extra = payloadType.equals(IN_TOTO_PAYLOAD_TYPE) ? inTotoDigests(payload) : List.of();
     return new Validated(body, extra);
-  }
-
-  /** DSSE v1 pre-authentication encoding. */
-  static byte[] pae(String payloadType, byte[] payload) {
-    byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-    byte[] head = ("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.US_ASCII);
-    byte[] mid = (" " + payload.length + " ").getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + type.length + mid.length + payload.length];
-    int at = 0;
-    for (byte[] part : new byte[][] {head, type, mid, payload}) {
-      System.arraycopy(part, 0, out, at, part.length);
-      at += part.length;
-    }
-    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.stele.client.verify;
 
+import dev.stele.client.protocol.Dsse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -73,17 +74,7 @@ public final class DsseEnvelope {
    * {@code "DSSEv1" SP len(type) SP type SP len(payload) SP payload}, lengths in decimal bytes.
    */
   public byte[] pae() {
-    // Also written (package-private) in the protocol package's dsse entry kind, which validates
-    // proposed envelopes; a shared public home there would let both use one copy.
-    byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-    byte[] head = ("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.US_ASCII);
-    byte[] mid = (" " + payload.length + " ").getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + type.length + mid.length + payload.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(type, 0, out, head.length, type.length);
-    System.arraycopy(mid, 0, out, head.length + type.length, mid.length);
-    System.arraycopy(payload, 0, out, head.length + type.length + mid.length, payload.length);
-    return out;
+    return Dsse.pae(payloadType, payload);
   }
 
   @Override

@@ -262,7 +262,7 @@ class EntryKindsTest {
   @Test
   void dsse_twoSigners_canonicalBodySortedWithTheirVerifiers() throws Exception {
     byte[] payload = IN_TOTO.getBytes(StandardCharsets.UTF_8);
-    byte[] pae = DsseV001.pae(DsseV001.IN_TOTO_PAYLOAD_TYPE, payload);
+    byte[] pae = Dsse.pae(DsseV001.IN_TOTO_PAYLOAD_TYPE, payload);
     byte[] ecSig = jdkSign("SHA256withECDSA", TestKeys.p384().getPrivate(), pae);
     byte[] edSig = jdkSign("Ed25519", TestKeys.ed25519().getPrivate(), pae);
     String env = envelope(DsseV001.IN_TOTO_PAYLOAD_TYPE, payload, ecSig, edSig);
@@ -289,7 +289,7 @@ class EntryKindsTest {
   @Test
   void dsse_rsaSigner_accepted() throws Exception {
     byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
-    byte[] sig = jdkSign("SHA256withRSA", TestKeys.rsa(2048).getPrivate(), DsseV001.pae("text/plain", payload));
+    byte[] sig = jdkSign("SHA256withRSA", TestKeys.rsa(2048).getPrivate(), Dsse.pae("text/plain", payload));
     EntryKinds.canonicalize(Proposals.dsse(envelope("text/plain", payload, sig),
         List.of(Proposals.publicKeyPem(TestKeys.rsa(2048).getPublic()))));
   }
@@ -297,11 +297,11 @@ class EntryKindsTest {
   @Test
   void dsse_everyRejectionPath_hasAnActionableMessage() throws Exception {
     byte[] payload = "hello".getBytes(StandardCharsets.UTF_8);
-    byte[] sig = jdkSign("SHA256withECDSA", TestKeys.p256().getPrivate(), DsseV001.pae("text/plain", payload));
+    byte[] sig = jdkSign("SHA256withECDSA", TestKeys.p256().getPrivate(), Dsse.pae("text/plain", payload));
     String pem = Proposals.publicKeyPem(TestKeys.p256().getPublic());
     ObjectNode good = Proposals.dsse(envelope("text/plain", payload, sig), List.of(pem));
     EntryKinds.canonicalize(good);
-    byte[] otherSig = jdkSign("SHA256withECDSA", TestKeys.freshP256().getPrivate(), DsseV001.pae("text/plain", payload));
+    byte[] otherSig = jdkSign("SHA256withECDSA", TestKeys.freshP256().getPrivate(), Dsse.pae("text/plain", payload));
 
     Object[][] cases = {
         {edited(good, p -> ((ObjectNode) p.get("spec")).putArray("signatures")), "envelopeHash, payloadHash and signatures are computed by the log"},
