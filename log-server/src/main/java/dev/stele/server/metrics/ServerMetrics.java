@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -29,6 +30,8 @@ public final class ServerMetrics {
   private final Counter duplicates;
   private final Counter sequencerFailures;
   private final Counter proofFailures;
+  /** Request timers by "route method status": the hot path looks one up instead of building it. */
+  private final ConcurrentHashMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
 
   public ServerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -99,16 +102,20 @@ public final class ServerMetrics {
 
   /** One HTTP request: route template (or "unmatched"), method, status and latency. */
   public void request(String route, String method, int status, long nanos) {
-    Timer.builder("stele.http.requests")
-        .description("HTTP requests by route and status")
-        .tag("route", route)
-        .tag("method", method)
-        .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    String key = route + ' ' + method + ' ' + status;
+    Timer t = requestTimers.get(key);
+    if (t == null) {
+      t = requestTimers.computeIfAbsent(key, k -> Timer.builder("stele.http.requests")
+          .description("HTTP requests by route and status")
+          .tag("route", route)
+          .tag("method", method)
+          .tag("status", Integer.toString(status))
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(30))
+          .register(registry));
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** The Prometheus text exposition of every meter. */
