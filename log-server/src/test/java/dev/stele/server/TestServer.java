@@ -34,7 +34,11 @@ import java.util.function.UnaryOperator;
  * an HTTP client and the checks every test applies to what it answers.
  */
 final class TestServer implements AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** No request may hang a test: a lost answer fails it instead. */
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** HTTP/1.1 like Rekor clients; the JDK 17 client's HTTP/2 can hang on a GOAWAY. */
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   final Path dir;
   final Main.Server server;
@@ -67,17 +71,17 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<byte[]> getBytes(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -84,7 +84,9 @@ public final class RekorClient {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.maxRetryAfter = b.maxRetryAfter;
-    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
+    // HTTP/1.1, as every Rekor client speaks: the JDK 17 client's HTTP/2 (h2c upgrade) can leave
+    // a request hanging when the server sends GOAWAY, e.g. while it shuts down.
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 

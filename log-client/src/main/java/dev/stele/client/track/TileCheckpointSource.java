@@ -36,7 +36,8 @@ final class TileCheckpointSource implements CheckpointSource {
     String s = prefix.toString();
     this.prefix = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // HTTP/1.1: see RekorClient (the JDK 17 client mishandles HTTP/2 GOAWAY).
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
   }
 
   @Override

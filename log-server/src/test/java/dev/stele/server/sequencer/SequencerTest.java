@@ -12,12 +12,9 @@ import dev.stele.client.crypto.Signers;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.SetPayload;
 import dev.stele.client.protocol.SignedNote;
-import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.InclusionProof;
 import dev.stele.merkle.proof.ProofVerifier;
-import dev.stele.merkle.tiles.HashTile;
-import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
@@ -147,45 +144,16 @@ class SequencerTest {
     }
   }
 
-  /** Wraps the real store and fails the next commit, before or after it reaches the disk. */
-  private static final class FailingStore implements SequencerStore {
-    final RocksLogStore real;
-    final boolean afterWrite;
-    boolean armed;
-
-    FailingStore(RocksLogStore real, boolean afterWrite) {
-      this.real = real;
-      this.afterWrite = afterWrite;
-    }
-
-    @Override
-    public List<HashTile> readTiles(List<TileId> ids) throws IOException {
-      return real.readTiles(ids);
-    }
-
-    @Override
-    public long[] findIndexes(List<Hash> leafHashes) throws IOException {
-      return real.findIndexes(leafHashes);
-    }
-
-    @Override
-    public void commit(Batch batch) throws IOException {
-      if (armed && !afterWrite) throw new IOException("injected: disk full");
-      real.commit(batch);
-      if (armed) throw new IOException("injected: lost the acknowledgement");
-    }
-  }
-
   @Test
   void failedCommit_failsTheBatch_stopsTheSequencer_andNothingPartialIsVisible() throws Exception {
     for (boolean afterWrite : new boolean[] {false, true}) {
       Path d = dir.resolve("after-" + afterWrite);
       try (RocksLogStore real = RocksLogStore.open(d)) {
-        FailingStore store = new FailingStore(real, afterWrite);
+        FaultyStore store = new FaultyStore(real, afterWrite);
         Sequencer seq = sequencer(store, empty(real), 1000);
         seq.submit(entry(1));
         seq.flushNow();
-        store.armed = true;
+        store.arm();
         CompletableFuture<Sequenced> a = seq.submit(entry(2));
         CompletableFuture<Sequenced> b = seq.submit(entry(3));
         CompletableFuture<Sequenced> queued = new CompletableFuture<>();
