@@ -81,7 +81,8 @@ for i in 1 2 3; do
 done | tee "$work/reads"
 median() { grep "^$1 " "$work/reads" | awk '{print $2}' | sort -n | sed -n 2p; }
 n=$(median nginx-8KiB); t=$(median full-tile); e=$(median entry-get)
-echo "read medians (req/s): nginx 8 KiB file $n, full tile $t ($(echo "scale=2; $t / $n" | bc) of nginx), entry with proof $e ($(echo "scale=2; $e / $n" | bc) of nginx)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "read medians (req/s): nginx 8 KiB file $n, full tile $t ($(ratio "$t" "$n") of nginx), entry with proof $e ($(ratio "$e" "$n") of nginx)"
 kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
 echo "# load average after: $(cat /proc/loadavg)"
 echo "# results in $out"
