@@ -1,0 +1,56 @@
+package dev.stele.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.stele.client.protocol.ProtocolJson;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A webhook endpoint for tests: a JDK HttpServer on 127.0.0.1 that keeps every JSON POST it gets. */
+final class WebhookReceiver implements AutoCloseable {
+  private final HttpServer server;
+  private final List<JsonNode> posts = new ArrayList<>();
+  private final List<String> contentTypes = new ArrayList<>();
+  private volatile int status = 204;
+
+  WebhookReceiver() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    server.createContext("/hook", ex -> {
+      try (ex) {
+        if ("POST".equals(ex.getRequestMethod())) {
+          JsonNode json = ProtocolJson.mapper().readTree(ex.getRequestBody().readAllBytes());
+          synchronized (this) {
+            posts.add(json);
+            contentTypes.add(ex.getRequestHeaders().getFirst("Content-Type"));
+          }
+        }
+        ex.sendResponseHeaders(status, -1);
+      }
+    });
+    server.start();
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+  }
+
+  /** Makes later POSTs fail with this status (to test redelivery). */
+  void answer(int status) {
+    this.status = status;
+  }
+
+  synchronized List<JsonNode> posts() {
+    return List.copyOf(posts);
+  }
+
+  synchronized List<String> contentTypes() {
+    return List.copyOf(contentTypes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
