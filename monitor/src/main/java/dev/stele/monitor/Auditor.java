@@ -16,12 +16,12 @@ import java.util.logging.Logger;
 final class Auditor {
   private static final Logger LOG = Logger.getLogger(Auditor.class.getName());
   private static final long REPORT_NANOS = 2_000_000_000L;
-  private static final long SAVE_NANOS = 5_000_000_000L;
 
   private final EntryWalker walker;
   private final LogSource source;
   private final MonitorState state;
   private final MonitorMetrics metrics;
+  private long saveNanos = 5_000_000_000L;
 
   Auditor(EntryWalker walker, LogSource source, MonitorState state, MonitorMetrics metrics) {
     this.walker = walker;
@@ -54,7 +54,7 @@ final class Auditor {
       metrics.audited(r.size() - counted[0], r.size());
       counted[0] = r.size();
       long now = System.nanoTime();
-      if (now - lastSave[0] >= SAVE_NANOS) {
+      if (now - lastSave[0] >= saveNanos) {
         save(r);
         lastSave[0] = now;
       }
@@ -70,6 +70,11 @@ final class Auditor {
         + " %,d entries in %.1f s, %,.0f entries/s", size, replay.root().hex(), size - start, seconds,
         (size - start) / Math.max(seconds, 1e-9)));
     return size - start;
+  }
+
+  /** How often progress is saved during a walk (default 5 s; tests save after every tile). */
+  void saveEvery(long nanos) {
+    saveNanos = nanos;
   }
 
   private boolean walkerUsesTiles() throws LogUnavailableException {

@@ -104,6 +104,11 @@ final class Monitor implements AutoCloseable {
     return new EntryWalker(source, verifier, log, pool, 2 * config.auditThreads());
   }
 
+  /** Test hook: how often the audit saves its progress. */
+  void saveAuditEvery(long nanos) {
+    auditor.saveEvery(nanos);
+  }
+
   MonitorState state() {
     return state;
   }
