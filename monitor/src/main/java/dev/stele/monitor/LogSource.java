@@ -10,7 +10,6 @@ import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.merkle.tiles.TileReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +46,13 @@ final class LogSource {
    * A consistency proof as answered.
    *
    * @param request the URL asked, or a description of the tiles it was computed from
+   * @param size1 the smaller tree size
+   * @param size2 the larger tree size
    * @param hashes the proof
    * @param rootHash the root at the larger size that the v1 answer states, or null for tiles
    * @param body the raw v1 answer, or null for tiles
    */
-  record ProofAnswer(String request, List<Hash> hashes, Hash rootHash, byte[] body) {}
+  record ProofAnswer(String request, long size1, long size2, List<Hash> hashes, Hash rootHash, byte[] body) {}
 
   private final LogHttp http;
   private final Protocol protocol;
@@ -137,11 +138,12 @@ final class LogSource {
       } catch (FormatException e) {
         throw new LogUnavailableException(http.url(path) + ": not a consistency proof: " + e.getMessage());
       }
-      return new ProofAnswer(http.url(path), p.getValue(), p.getKey(), body);
+      return new ProofAnswer(http.url(path), size1, size2, p.getValue(), p.getKey(), body);
     }
     try {
       List<Hash> hashes = TileProofBuilder.consistency(tiles(), size1, size2).hashes();
-      return new ProofAnswer("computed from " + http.url("/tile/") + " at tree size " + size2, hashes, null, null);
+      return new ProofAnswer("computed from " + http.url("/tile/") + " at tree size " + size2, size1, size2, hashes,
+          null, null);
     } catch (LogUnavailableException e) {
       throw e;
     } catch (IOException e) {
@@ -185,9 +187,5 @@ final class LogSource {
       throw new LogUnavailableException(http.url("/api/v1/log/entries/retrieve") + " for " + indexes + ": "
           + e.getMessage());
     }
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

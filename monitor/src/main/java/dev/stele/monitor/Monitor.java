@@ -1,6 +1,8 @@
 package dev.stele.monitor;
 
-import dev.stele.client.protocol.NoteKeys;
+import dev.stele.client.TrustedLog;
+import dev.stele.client.ValidityPeriod;
+import dev.stele.client.protocol.Checkpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /**
- * One monitor of one log. Each {@link #check} takes one step of the {@link Tracker} (fetch the
- * latest checkpoint, verify it, prove it consistent, remember it), then compares it with mirrors
+ * One monitor of one log. Each {@link #check} takes one step of the {@link Follower}, that is of
+ * the client's checkpoint tracker (fetch the latest checkpoint, verify it, prove it consistent,
+ * remember it), then compares it with mirrors
  * and peers, reads the new entries for the watch list, and extends the audit. The first alarm
  * ends the check: it is logged, counted, its evidence written and the webhook notified, and the
  * verified checkpoint stays where it was.
@@ -56,7 +59,7 @@ final class Monitor implements AutoCloseable {
   private final MonitorMetrics metrics;
   private final MonitorState state;
   private final LogSource source;
-  private final Tracker tracker;
+  private final Follower follower;
   private final Alarms alarms;
   private final SplitView splitView;
   private final Watchlist.Runner watch;
@@ -73,8 +76,11 @@ final class Monitor implements AutoCloseable {
     Duration timeout = Duration.ofSeconds(30);
     Duration backoff = Duration.ofMillis(250);
     this.source = new LogSource(new LogHttp(config.logUrl(), http, timeout, backoff), config.protocol());
-    CheckpointVerifier verifier = new CheckpointVerifier(log, NoteKeys.rekorVerifier(config.logName(), config.logKey()));
-    this.tracker = new LogTracker(source, verifier, state, metrics::logSize);
+    // The trusted log's URL only names the checkpoint signer (its host); requests go to logUrl.
+    TrustedLog trusted = TrustedLog.rekorV1(URI.create("https://" + config.logName()), config.logKey(),
+        ValidityPeriod.ALWAYS);
+    CheckpointVerifier verifier = new CheckpointVerifier(log, trusted.noteVerifier());
+    this.follower = new Follower(trusted, source, state, metrics::logSize);
     this.alarms = new Alarms(log, config.stateDir().resolve("evidence"),
         config.webhook().map(u -> new Webhook(u, http, backoff)), metrics, clock);
     List<LogSource> mirrors = new ArrayList<>();
@@ -91,13 +97,7 @@ final class Monitor implements AutoCloseable {
     this.watch = list.isEmpty() ? null
         : new Watchlist.Runner(list, source, walker(verifier, log), state, alarms, metrics);
     this.auditor = config.audit() ? new Auditor(walker(verifier, log), source, state, metrics) : null;
-    state.checkpointNote().ifPresent(n -> {
-      try {
-        state.verifiedCheckpoint().ifPresent(cp -> metrics.verified(cp.size()));
-      } catch (dev.stele.client.protocol.FormatException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    follower.current().ifPresent(cp -> metrics.verified(cp.size()));
   }
 
   private EntryWalker walker(CheckpointVerifier verifier, String log) {
@@ -115,7 +115,12 @@ final class Monitor implements AutoCloseable {
 
   /** The verified checkpoint's note, for {@code /checkpoint}. */
   Optional<String> verifiedNote() {
-    return state.checkpointNote();
+    return follower.currentNote();
+  }
+
+  /** The verified checkpoint. */
+  Optional<Checkpoint> verifiedCheckpoint() {
+    return follower.current();
   }
 
   /**
@@ -128,7 +133,7 @@ final class Monitor implements AutoCloseable {
     alarms.clearRaised();
     boolean checked = true;
     try {
-      Tracker.Step step = tracker.update();
+      Follower.Step step = follower.update();
       metrics.verified(step.current().size());
       if (state.unreachableSince().isPresent()) {
         LOG.info("the log answers again");
@@ -159,13 +164,7 @@ final class Monitor implements AutoCloseable {
     if (healthy) {
       metrics.success(Instant.now(clock).getEpochSecond());
     }
-    long size;
-    try {
-      size = state.verifiedCheckpoint().map(cp -> cp.size()).orElse(-1L);
-    } catch (dev.stele.client.protocol.FormatException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    return new Result(raised, checked, size);
+    return new Result(raised, checked, follower.current().map(Checkpoint::size).orElse(-1L));
   }
 
   /** Records an unusable answer; raises UNREACHABLE beyond the threshold. Returns whether checked. */
@@ -186,7 +185,7 @@ final class Monitor implements AutoCloseable {
     String problem = "the log has given no usable answer since " + since8601 + " (" + down.toSeconds()
         + " s, threshold " + config.unreachableAfter().toSeconds() + " s)";
     alarms.raise(new AlarmException(AlarmKind.UNREACHABLE, problem + ": " + e.getMessage(),
-        new Evidence(config.logUrl().toString(), state.checkpointNote().orElse(null), source.url(), null, null,
+        new Evidence(config.logUrl().toString(), follower.currentNote().orElse(null), source.url(), null, null,
             null, null, Map.of("since", since8601))), state);
     state.unreachable(since, true);
     state.save();

@@ -2,9 +2,7 @@ package dev.stele.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.stele.client.protocol.Checkpoint;
-import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.ProtocolJson;
-import dev.stele.client.protocol.SignedNote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the monitor remembers between runs, in {@code <state dir>/state.json}: the last verified
- * checkpoint (the signed note exactly as served), earlier verified checkpoints, the watch list's
- * position and undelivered matches, the audit's progress, and which alarms were already
- * notified.
+ * What the monitor remembers between runs, in {@code <state dir>/state.json}, beside the last
+ * verified checkpoint that the client's tracker keeps in {@code <state dir>/checkpoint}: earlier
+ * verified checkpoints, the watch list's position and undelivered matches, the audit's
+ * progress, whether the log is unreachable since when, and which alarms were already notified.
  *
  * <p>Every {@link #save} writes a temporary file, syncs it and renames it over the old one, so
  * the file on disk is always either the old state or the new one, never a mix; a crash at any
@@ -89,7 +87,6 @@ final class MonitorState {
   record Content(
       Integer version,
       String log,
-      String checkpoint,
       List<Seen> history,
       Watch watch,
       Audit audit,
@@ -99,7 +96,6 @@ final class MonitorState {
 
   private final Path dir;
   private final String log;
-  private String checkpoint;
   private final List<Seen> history = new ArrayList<>();
   private Watch watch;
   private Audit audit;
@@ -134,7 +130,6 @@ final class MonitorState {
       throw new IOException("state file " + file + " belongs to the log at " + c.log()
           + ", not " + log + "; use another --state directory");
     }
-    s.checkpoint = c.checkpoint();
     if (c.history() != null) {
       s.history.addAll(c.history());
     }
@@ -145,13 +140,6 @@ final class MonitorState {
     if (c.reported() != null) {
       s.reported.addAll(c.reported());
     }
-    if (s.checkpoint != null) {
-      try {
-        s.verifiedCheckpoint();
-      } catch (FormatException e) {
-        throw new IOException("state file " + file + " holds a malformed checkpoint: " + e.getMessage(), e);
-      }
-    }
     return s;
   }
 
@@ -161,7 +149,7 @@ final class MonitorState {
 
   /** Writes the state atomically (temporary file, sync, rename). */
   void save() throws IOException {
-    Content c = new Content(1, log, checkpoint, List.copyOf(history), watch, audit, unreachableSince,
+    Content c = new Content(1, log, List.copyOf(history), watch, audit, unreachableSince,
         unreachableReported, List.copyOf(reported));
     byte[] bytes;
     try {
@@ -196,22 +184,8 @@ final class MonitorState {
     }
   }
 
-  /** The last verified checkpoint's note, if any. */
-  Optional<String> checkpointNote() {
-    return Optional.ofNullable(checkpoint);
-  }
-
-  /** The last verified checkpoint, parsed, if any. */
-  Optional<Checkpoint> verifiedCheckpoint() throws FormatException {
-    if (checkpoint == null) {
-      return Optional.empty();
-    }
-    return Optional.of(Checkpoint.parse(SignedNote.parse(checkpoint).text()));
-  }
-
-  /** Records a newly verified checkpoint (the caller has proven it consistent). */
+  /** Records a newly verified checkpoint in the history (the tracker has proven it consistent). */
   void advance(Checkpoint cp, String note) {
-    checkpoint = note;
     if (history.isEmpty() || history.get(history.size() - 1).size() != cp.size()) {
       history.add(new Seen(cp.size(), cp.root().hex(), note));
       // Keep the first one (the anchor) and the newest ones.

@@ -53,7 +53,7 @@ class HonestLogTest {
       }
       long beforeRestart = sizes.get(sizes.size() - 1);
       try (Monitor m = c.monitor()) {
-        assertEquals(beforeRestart, m.state().verifiedCheckpoint().orElseThrow().size(), "restart resumes");
+        assertEquals(beforeRestart, m.verifiedCheckpoint().orElseThrow().size(), "restart resumes");
         Thread.sleep(150);
         Monitor.Result r = m.check();
         assertEquals(0, r.exitCode(), r.toString());

@@ -76,6 +76,7 @@ final class MisbehavingLog implements AutoCloseable {
   private volatile boolean tilesEnabled = true;
   private volatile boolean v1Enabled = true;
   private volatile int tileBudget = Integer.MAX_VALUE;
+  private volatile long forkSize = -1;
   private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
 
   MisbehavingLog() throws Exception {
@@ -106,6 +107,11 @@ final class MisbehavingLog implements AutoCloseable {
 
   void mode(Mode m) {
     mode = m;
+  }
+
+  /** In FORK mode, fork the tree of this size instead of the published one. */
+  void forkAt(long size) {
+    forkSize = size;
   }
 
   void tiles(boolean enabled) {
@@ -182,6 +188,7 @@ final class MisbehavingLog implements AutoCloseable {
     long size = published;
     switch (mode) {
       case FORK: {
+        size = forkSize > 0 ? forkSize : size;
         List<byte[]> forked = new ArrayList<>(entries.subList(0, (int) size));
         forked.set(forked.size() - 1, "a different last entry".getBytes(StandardCharsets.UTF_8));
         return sign(size, rootOf(forked));

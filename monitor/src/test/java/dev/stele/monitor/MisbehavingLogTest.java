@@ -130,6 +130,28 @@ class MisbehavingLogTest {
   }
 
   @Test
+  void forkOfAnEarlierVerifiedSize_isAFork_withTheEarlierCheckpointAsEvidence() throws Exception {
+    try (MisbehavingLog log = new MisbehavingLog()) {
+      TestEntries signer = new TestEntries();
+      log.append(signer, "a", 6);
+      TestConfig c = new TestConfig(log.url(), log.keyPair().getPublic(), dir.resolve("state"));
+      try (Monitor m = c.monitor()) {
+        assertEquals(0, m.check().exitCode());
+        String at6 = c.verifiedNote();
+        log.append(signer, "b", 4);
+        assertEquals(0, m.check().exitCode());
+        log.mode(MisbehavingLog.Mode.FORK);
+        log.forkAt(6);
+        Monitor.Result r = m.check();
+        assertEquals(List.of(AlarmKind.FORK), r.raised(), "not merely a rollback");
+        assertEquals(10, r.verifiedSize());
+        JsonNode ev = TestConfig.json(c.evidenceFiles().get(0)).path("evidence");
+        assertEquals(at6, ev.path("verifiedCheckpoint").asText());
+      }
+    }
+  }
+
+  @Test
   void tamperedEntry_auditRaisesBadData() throws Exception {
     try (MisbehavingLog log = new MisbehavingLog()) {
       log.append(new TestEntries(), "a", 300);

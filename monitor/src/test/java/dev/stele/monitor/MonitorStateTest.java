@@ -34,8 +34,8 @@ class MonitorStateTest {
       assertFalse(Files.exists(dir.resolve("state.json.tmp")));
 
       MonitorState t = MonitorState.load(dir, "http://log");
-      assertEquals(note, t.checkpointNote().orElseThrow());
-      assertEquals(3, t.verifiedCheckpoint().orElseThrow().size());
+      assertEquals(note, t.history().get(0).checkpoint());
+      assertEquals(3, t.history().get(0).size());
       assertEquals(s.watch(), t.watch());
       assertEquals(1, t.history().size());
       assertFalse(t.firstReport("x"), "fingerprints survive a restart");
