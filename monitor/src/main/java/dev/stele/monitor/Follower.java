@@ -48,6 +48,7 @@ final class Follower {
   static final String FILE = "checkpoint";
 
   private final String log;
+  private final TrustedLog trusted;
   private final LogSource source;
   private final MonitorState state;
   private final LongConsumer servedSize;
@@ -61,6 +62,7 @@ final class Follower {
    */
   Follower(TrustedLog trusted, LogSource source, MonitorState state, LongConsumer servedSize) throws IOException {
     this.log = source.url();
+    this.trusted = trusted;
     this.source = source;
     this.state = state;
     this.servedSize = servedSize;
@@ -110,6 +112,12 @@ final class Follower {
       throw alarm(AlarmKind.BAD_CHECKPOINT, served.source() + ": " + e.getMessage(), before, served, note.format());
     } catch (InconsistencyException e) {
       throw inconsistency(e, served);
+    } catch (LogUnavailableException e) {
+      AlarmException rollback = rollbackWithoutProof(note, served, before, e);
+      if (rollback != null) {
+        throw rollback;
+      }
+      throw e;
     }
     servedSize.accept(u.current().size());
     String current = currentNote().orElseThrow();
@@ -118,6 +126,31 @@ final class Follower {
       state.save();
     }
     return new Step(previous.orElse(null), u.current(), current, u.advanced());
+  }
+
+  /**
+   * The tracker asks for a proof even when the log went back, as evidence; a log that really went
+   * back cannot give one up to the size it lost. A validly signed smaller tree is a rollback all
+   * the same.
+   *
+   * @return the ROLLBACK alarm, or null if this is not a validly signed smaller tree
+   */
+  private AlarmException rollbackWithoutProof(SignedNote note, LogSource.Served served, String before,
+      LogUnavailableException e) {
+    Optional<Checkpoint> current = tracker.current();
+    try {
+      note.verify(java.util.List.of(trusted.noteVerifier()));
+      Checkpoint next = Checkpoint.parse(note.text());
+      if (current.isEmpty() || next.size() >= current.get().size()
+          || !next.origin().equals(current.get().origin())) {
+        return null;
+      }
+      return alarm(AlarmKind.ROLLBACK, served.source() + ": the log signs tree size " + next.size()
+          + ", smaller than the verified " + current.get().size() + ", and cannot prove it a prefix: "
+          + e.getMessage(), before, served, note.format());
+    } catch (FormatException | java.security.SignatureException ex) {
+      return null;
+    }
   }
 
   private AlarmException inconsistency(InconsistencyException e, LogSource.Served served) {

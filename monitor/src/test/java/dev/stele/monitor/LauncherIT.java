@@ -74,6 +74,67 @@ class LauncherIT {
   }
 
   @Test
+  void continuous_checksEveryInterval_servesMetricsAndCheckpoint_stopsOnSigterm() throws Exception {
+    try (RealLog log = new RealLog(dir.resolve("log"))) {
+      TestEntries signer = new TestEntries();
+      log.add(signer, "a", 4);
+      Path key = log.writePublicKey(dir.resolve("log.pub"));
+      Process p = new ProcessBuilder(launcher.toString(), "--log-url", log.url().toString(), "--log-key",
+          key.toString(), "--state", dir.resolve("state").toString(), "--interval", "300ms", "--metrics-port", "0")
+          .redirectErrorStream(true).start();
+      StringBuffer out = new StringBuffer();
+      java.util.concurrent.CompletableFuture<String> metricsUrl = new java.util.concurrent.CompletableFuture<>();
+      Thread reader = new Thread(() -> {
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            out.append(line).append('\n');
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on (http://\\S+)/metrics")
+                .matcher(line);
+            if (m.find()) {
+              metricsUrl.complete(m.group(1));
+            }
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      });
+      reader.start();
+      try {
+        String base = metricsUrl.get(60, TimeUnit.SECONDS);
+        waitFor(base + "/metrics", "stele_monitor_verified_tree_size 4.0", out);
+        log.add(signer, "b", 3);
+        waitFor(base + "/metrics", "stele_monitor_verified_tree_size 7.0", out);
+        String cp = get(base + "/checkpoint");
+        assertTrue(cp.startsWith("127.0.0.1 - 11\n7\n"), cp);
+      } finally {
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
+        reader.join(5000);
+      }
+      assertTrue(p.exitValue() == 0 || p.exitValue() == 143, "exit " + p.exitValue() + "\n" + out);
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static void waitFor(String url, String text, StringBuffer out) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = get(url);
+      if (last.contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no '" + text + "' at " + url + ":\n" + last + "\nmonitor output:\n" + out);
+  }
+
+  @Test
   void misbehavingLog_eachAlarm_itsExitCode() throws Exception {
     MisbehavingLog.Mode[] modes = {MisbehavingLog.Mode.FORK, MisbehavingLog.Mode.ROLLBACK,
         MisbehavingLog.Mode.BAD_SIGNATURE, MisbehavingLog.Mode.LYING_PROOF};

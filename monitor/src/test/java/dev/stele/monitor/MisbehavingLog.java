@@ -55,6 +55,8 @@ final class MisbehavingLog implements AutoCloseable {
     FORK,
     /** Serves the checkpoint of the tree at half the published size (correctly signed). */
     ROLLBACK,
+    /** Went back to half its size: that checkpoint, and no proofs beyond it. */
+    RESTORED_FROM_BACKUP,
     /** Serves the published checkpoint with a corrupted signature. */
     BAD_SIGNATURE,
     /** Serves honest checkpoints, but consistency proofs with one hash altered. */
@@ -193,7 +195,8 @@ final class MisbehavingLog implements AutoCloseable {
         forked.set(forked.size() - 1, "a different last entry".getBytes(StandardCharsets.UTF_8));
         return sign(size, rootOf(forked));
       }
-      case ROLLBACK: {
+      case ROLLBACK:
+      case RESTORED_FROM_BACKUP: {
         long older = Math.max(1, size / 2);
         return sign(older, root(older));
       }
@@ -233,7 +236,8 @@ final class MisbehavingLog implements AutoCloseable {
         Map<String, String> q = params(query);
         long first = Long.parseLong(q.get("firstSize"));
         long last = Long.parseLong(q.get("lastSize"));
-        if (first < 1 || first > last || last > published) {
+        long observable = mode == Mode.RESTORED_FROM_BACKUP ? Math.max(1, published / 2) : published;
+        if (first < 1 || first > last || last > observable) {
           send(ex, 400, RekorJson.writeError(400, "bad sizes " + first + ", " + last));
           return;
         }

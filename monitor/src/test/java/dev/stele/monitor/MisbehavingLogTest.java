@@ -31,7 +31,8 @@ class MisbehavingLogTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0} raises {1}")
-  @CsvSource({"FORK, FORK", "ROLLBACK, ROLLBACK", "BAD_SIGNATURE, BAD_CHECKPOINT", "LYING_PROOF, INCONSISTENT"})
+  @CsvSource({"FORK, FORK", "ROLLBACK, ROLLBACK", "RESTORED_FROM_BACKUP, ROLLBACK", "BAD_SIGNATURE, BAD_CHECKPOINT",
+      "LYING_PROOF, INCONSISTENT"})
   void misbehaviour_raisesItsAlarm_withEvidence_andStateDoesNotAdvance(MisbehavingLog.Mode mode, AlarmKind kind)
       throws Exception {
     try (MisbehavingLog log = new MisbehavingLog(); WebhookReceiver hook = new WebhookReceiver()) {
@@ -112,6 +113,11 @@ class MisbehavingLogTest {
         break;
       case ROLLBACK:
         assertTrue(b.size() < a.size());
+        assertTrue(ev.path("proof").path("hashes").size() > 0, "the proof that the smaller tree is a prefix");
+        break;
+      case RESTORED_FROM_BACKUP:
+        assertTrue(b.size() < a.size());
+        assertTrue(ev.path("proof").isMissingNode(), "a log that went back cannot prove: " + ev);
         break;
       case LYING_PROOF: {
         JsonNode proof = ev.path("proof");
