@@ -31,16 +31,17 @@ echo "# load average before: $(cat /proc/loadavg)"
 
 port=3311
 bin/stele-server --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
-pids+=($!)
+server_pid=$!
+pids+=("$server_pid")
 for _ in $(seq 1 60); do grep -q "listening on" "$work/server.log" && break; sleep 1; done
 url="http://127.0.0.1:$port"
 
 if $quick; then
-  java -Xmx2g -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen "$url" \
+  java -Xmx2g -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen "$url" --server-pid "$server_pid" \
     --max-seconds 5 --warmup-seconds 3 --rates 1000 --rate-seconds 5 --ceiling-seconds 2
 else
-  java -Xmx3g -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen "$url" \
-    --max-seconds 20 --warmup-seconds 5 --rates 1000,2500,4000 --rate-seconds 15 --ceiling-seconds 5
+  java -Xmx3g -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen "$url" --server-pid "$server_pid" \
+    --max-seconds 20 --warmup-seconds 30 --rates 1000,2500,4000 --rate-seconds 15 --ceiling-seconds 5
 fi
 
 # ---- read path -------------------------------------------------------------------------------

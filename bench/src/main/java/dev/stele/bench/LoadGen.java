@@ -52,8 +52,14 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.stele.bench.LoadGen http://127.0.0.1:3000 \
- *     [--max-seconds 20] [--concurrency 256] [--rates 1000,2500,4000] [--rate-seconds 15]
+ *     [--max-seconds 20] [--concurrency 256] [--rates 1000,2500,4000] [--rate-seconds 15] \
+ *     [--server-pid PID]
  * </pre>
+ *
+ * <p>With {@code --server-pid}, each phase also reports the CPU time the server process and this
+ * load generator used per append (from {@code /proc}): on a shared machine a rate depends on
+ * what else runs, the CPU cost of one append much less, and {@code cores / ceiling} is the part
+ * of it that verification and signing alone would cost.
  */
 public final class LoadGen {
   private final URI url;
@@ -63,6 +69,7 @@ public final class LoadGen {
   private int[] rates = {1000, 2500, 4000};
   private int rateSeconds = 15;
   private int ceilingSeconds = 5;
+  private long serverPid = -1;
 
   private final List<byte[]> proposals = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
@@ -83,6 +90,7 @@ public final class LoadGen {
         case "--concurrency": g.concurrency = Integer.parseInt(v); break;
         case "--rate-seconds": g.rateSeconds = Integer.parseInt(v); break;
         case "--ceiling-seconds": g.ceilingSeconds = Integer.parseInt(v); break;
+        case "--server-pid": g.serverPid = Long.parseLong(v); break;
         case "--rates":
           String[] parts = v.split(",");
           g.rates = new int[parts.length];
@@ -110,13 +118,16 @@ public final class LoadGen {
         .setMaxWaitQueueSize(-1));
     try {
       closedLoop("warm-up", warmupSeconds, Math.min(64, concurrency));
+      System.out.printf(Locale.ROOT, "crypto alone: %.0f us of CPU per entry (%d cores / ceiling)%n", cores * 1e6 / ceiling, cores);
+      CpuClock clock = new CpuClock(serverPid);
       Result max = closedLoop("max", maxSeconds, concurrency);
-      System.out.printf(Locale.ROOT, "max sustained: %.0f appends/s (%d in flight, %d s; p50 %.1f ms, p99 %.1f ms; %d non-201) = %.2f of the ceiling%n",
-          max.rate, concurrency, maxSeconds, max.p50, max.p99, max.errors, max.rate / ceiling);
+      System.out.printf(Locale.ROOT, "max sustained: %.0f appends/s (%d in flight, %d s; p50 %.1f ms, p99 %.1f ms; %d non-201) = %.2f of the ceiling%s%n",
+          max.rate, concurrency, maxSeconds, max.p50, max.p99, max.errors, max.rate / ceiling, clock.perAppend(max.ok));
       for (int rate : rates) {
+        clock = new CpuClock(serverPid);
         Result r = openLoop(rate, rateSeconds);
-        System.out.printf(Locale.ROOT, "fixed %d/s: achieved %.0f/s, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d non-201%n",
-            rate, r.rate, r.p50, r.p99, r.max, r.errors);
+        System.out.printf(Locale.ROOT, "fixed %d/s: achieved %.0f/s, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d non-201%s%n",
+            rate, r.rate, r.p50, r.p99, r.max, r.errors, clock.perAppend(r.ok));
       }
       System.out.printf(Locale.ROOT, "# load average after: %s%n", loadAverage());
     } finally {
@@ -124,7 +135,40 @@ public final class LoadGen {
     }
   }
 
-  private record Result(double rate, double p50, double p99, double max, long errors) {}
+  private record Result(double rate, double p50, double p99, double max, long errors, long ok) {}
+
+  /** CPU time of the server process and of this one since construction, from /proc (Linux). */
+  private static final class CpuClock {
+    private final long serverPid;
+    private final double server0;
+    private final double self0;
+
+    CpuClock(long serverPid) {
+      this.serverPid = serverPid;
+      this.server0 = serverPid > 0 ? cpuSeconds(serverPid) : 0;
+      this.self0 = cpuSeconds(ProcessHandle.current().pid());
+    }
+
+    String perAppend(long appends) {
+      if (serverPid <= 0 || appends == 0) return "";
+      double server = cpuSeconds(serverPid) - server0;
+      double self = cpuSeconds(ProcessHandle.current().pid()) - self0;
+      return String.format(Locale.ROOT, "; CPU per append: server %.0f us, load generator %.0f us",
+          server * 1e6 / appends, self * 1e6 / appends);
+    }
+
+    /** utime + stime of a process, fields 14 and 15 of /proc/PID/stat, in seconds. */
+    private static double cpuSeconds(long pid) {
+      try {
+        String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/stat")),
+            StandardCharsets.US_ASCII);
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot read the CPU time of process " + pid + ": " + e.getMessage(), e);
+      }
+    }
+  }
 
   /** One verify plus one sign per entry, on every core. */
   private double ceiling(int threads) throws Exception {
@@ -228,7 +272,7 @@ public final class LoadGen {
     double elapsed = (System.nanoTime() - start) / 1e9;
     Histogram h = latency.getIntervalHistogram();
     return new Result(ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-        h.getMaxValue() / 1e6, errors.get());
+        h.getMaxValue() / 1e6, errors.get(), ok.get());
   }
 
   private void loop(long end, Recorder latency, AtomicLong ok, AtomicLong errors, CountDownLatch done) {
@@ -280,7 +324,7 @@ public final class LoadGen {
     double elapsed = (System.nanoTime() - start) / 1e9;
     Histogram h = latency.getIntervalHistogram();
     return new Result(ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-        h.getMaxValue() / 1e6, errors.get());
+        h.getMaxValue() / 1e6, errors.get(), ok.get());
   }
 
   private static String loadAverage() {

@@ -56,6 +56,10 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route().handler(this::measure);
 
+    // Tiles first: they are the most frequent reads (monitors, mirrors), and the router tries
+    // routes in order.
+    router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
+    route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
     post(router, "/api/v1/log/entries", "create_entry", body).handler(rekor::create);
     post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", body).handler(rekor::retrieve);
     route(router, HttpMethod.GET, "/api/v1/log/entries/:entryUUID", "get_entry").handler(rekor::getByUuid);
@@ -64,9 +68,6 @@ public final class HttpVerticle extends VerticleBase {
     route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
     post(router, "/api/v1/index/retrieve", "search_index", body).handler(rekor::searchIndex);
-
-    route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
-    router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
 
     route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
     route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);
