@@ -1,8 +1,5 @@
 package dev.stele.client.cli;
 
-import dev.stele.client.bundle.Bundle;
-import dev.stele.client.crypto.HashAlgorithm;
-import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.Signer;
 import dev.stele.client.oci.CosignBundle;
 import dev.stele.client.oci.Digest;
@@ -12,24 +9,10 @@ import dev.stele.client.oci.OciSignature;
 import dev.stele.client.oci.OciSignatureStore;
 import dev.stele.client.oci.RegistryClient;
 import dev.stele.client.oci.SimpleSigningPayload;
-import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.LoggedEntry;
-import dev.stele.client.protocol.Pem;
-import dev.stele.client.rekor.LogClientException;
-import dev.stele.client.rekor.ProposedEntries;
-import dev.stele.client.rekor.RekorClient;
-import dev.stele.client.verify.Artifact;
-import dev.stele.client.verify.EntryVerifier;
-import dev.stele.client.verify.Expected;
-import dev.stele.client.verify.VerificationException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,34 +55,8 @@ final class SignCommand extends BaseCommand {
       throw Failures.of(e);
     }
     byte[] payload = SimpleSigningPayload.forImage(ref.repository(), digest).toBytes();
-    byte[] payloadDigest = HashAlgorithm.SHA256.digest(payload);
-    byte[] signature;
-    try {
-      signature = signer.sign(payload);
-    } catch (GeneralSecurityException e) {
-      throw new CliException(ExitCode.INPUT, "the key " + key + " cannot sign: " + e.getMessage());
-    }
-    String pem = Pem.encode("PUBLIC KEY", signer.publicKey().getEncoded());
-    RekorClient client = log.client();
-    RekorClient.Submission s;
-    try {
-      s = client.submit(ProposedEntries.hashedRekord(HashAlgorithm.SHA256, payloadDigest, signature, pem));
-    } catch (LogClientException e) {
-      throw Failures.of(e);
-    }
-    LoggedEntry entry = s.entry();
-    boolean verified = false;
-    if (log.hasTrust()) {
-      try {
-        new EntryVerifier(log.trust()).verify(entry,
-            Expected.builder(Artifact.digest(HashAlgorithm.SHA256, payloadDigest)).trustedKey(signer.publicKey()).build());
-        verified = true;
-      } catch (VerificationException e) {
-        throw Failures.of(e);
-      }
-    } else {
-      note("warning: the log's answer was not verified (give --trusted-root or --log-key to check it)");
-    }
+    Recorded rec = Recorded.signAndRecord(signer, key, payload, log, this::note);
+    LoggedEntry entry = rec.entry();
     byte[] set = entry.signedEntryTimestamp().orElseThrow(() -> new CliException(ExitCode.REFUSED,
         "the log returned the entry without a signed entry timestamp, which the cosign bundle needs"));
     CosignBundle cosign = new CosignBundle(set, entry.body(), entry.integratedTime(), entry.logIndex(),
@@ -107,21 +64,11 @@ final class SignCommand extends BaseCommand {
     OciSignatureStore.StoreResult stored;
     try {
       stored = new OciSignatureStore(registryClient).storeSignature(ref.repository(), digest,
-          OciSignature.of(payload, Base64.getEncoder().encodeToString(signature), cosign.toJson()));
+          OciSignature.of(payload, Base64.getEncoder().encodeToString(rec.signature()), cosign.toJson()));
     } catch (OciException e) {
       throw Failures.of(e);
     }
-    if (bundle != null) {
-      try {
-        Bundle b = Bundle.forMessageSignature(PublicKeys.logId(signer.publicKey()).hex(),
-            Artifact.digest(HashAlgorithm.SHA256, payloadDigest), signature, List.of(Bundle.tlogEntry(entry)));
-        Files.writeString(bundle, b.toJson() + "\n", StandardCharsets.UTF_8);
-      } catch (FormatException e) {
-        throw new CliException(ExitCode.REFUSED, "the log returned an entry this client cannot read: " + e.getMessage());
-      } catch (IOException e) {
-        throw new CliException(ExitCode.INPUT, "cannot write the bundle " + bundle + ": " + e);
-      }
-    }
+    if (bundle != null) rec.writeBundle(signer, bundle);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ok", true);
     r.put("image", ref.repository() + "@" + digest);
@@ -129,8 +76,8 @@ final class SignCommand extends BaseCommand {
     r.put("signatures", stored.signatureCount());
     r.put("uuid", entry.id().toString());
     r.put("logIndex", entry.logIndex());
-    r.put("alreadyRecorded", s.alreadyRecorded());
-    r.put("verified", verified);
+    r.put("alreadyRecorded", rec.submission().alreadyRecorded());
+    r.put("verified", rec.verified());
     print(r);
     return ExitCode.OK.code;
   }
