@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stele.client.cli.Cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.oci.Digest;
@@ -61,18 +62,18 @@ class ImageSigningIT {
   }
 
   private static Path keygen(String name) {
-    Stele.Run r = Stele.inProcess(ENV, "keygen", "--output-key-prefix", dir.resolve(name).toString());
+    Cli.Run r = Stele.inProcess(ENV, "keygen", "--output-key-prefix", dir.resolve(name).toString());
     assertEquals(Stele.OK, r.code(), r.toString());
     return dir.resolve(name);
   }
 
   /** The CLI against the honest log. */
-  private static Stele.Run stele(String... args) {
+  private static Cli.Run stele(String... args) {
     return Stele.inProcess(ENV, withLog(log.url().toString(), args));
   }
 
   /** The CLI against the same log behind the rewriting proxy. */
-  private static Stele.Run throughLiar(String... args) {
+  private static Cli.Run throughLiar(String... args) {
     return Stele.inProcess(ENV, withLog("http://" + lyingLog.address(), args));
   }
 
@@ -88,7 +89,7 @@ class ImageSigningIT {
 
   private static String signed(String repo, String tag, String content) throws Exception {
     String image = push(repo, tag, content);
-    Stele.Run r = stele("sign", image, "--key", key + ".key");
+    Cli.Run r = stele("sign", image, "--key", key + ".key");
     assertEquals(Stele.OK, r.code(), r.toString());
     assertTrue(r.out().contains("verified: true"), "sign verifies the log's answer: " + r);
     return image;
@@ -98,13 +99,13 @@ class ImageSigningIT {
   void signThenVerify_onlineAndOffline_andThroughTheLauncher() throws Exception {
     String image = signed("demo/app", "v1", "hello");
 
-    Stele.Run online = stele("verify", image, "--key", key + ".pub");
+    Cli.Run online = stele("verify", image, "--key", key + ".pub");
     assertEquals(Stele.OK, online.code(), online.toString());
-    Stele.Run offline = stele("verify", image, "--key", key + ".pub", "--offline");
+    Cli.Run offline = stele("verify", image, "--key", key + ".pub", "--offline");
     assertEquals(Stele.OK, offline.code(), offline.toString());
 
     // The launcher users run, as a process, against the same log and registry.
-    Stele.Run launched = Stele.launcher(ENV, withLog(log.url().toString(), "verify", image, "--key", key + ".pub",
+    Cli.Run launched = Stele.launcher(ENV, withLog(log.url().toString(), "verify", image, "--key", key + ".pub",
         "--output", "json"));
     assertEquals(Stele.OK, launched.code(), launched.toString());
     JsonNode result = JSON.readTree(launched.out());
@@ -122,7 +123,7 @@ class ImageSigningIT {
     OciSignature copied = store.listSignatures(registry.repository("demo/a"), da).get(0);
     store.storeSignature(registry.repository("demo/b"), db, copied);
 
-    Stele.Run r = stele("verify", b, "--key", key + ".pub");
+    Cli.Run r = stele("verify", b, "--key", key + ".pub");
     assertEquals(Stele.ARTIFACT_SIGNATURE, r.code(), r.toString());
     assertTrue(r.err().contains("artifact signature"), r.toString());
     assertTrue(r.err().contains(da.toString()), "names the image the signature is for: " + r);
@@ -131,7 +132,7 @@ class ImageSigningIT {
   @Test
   void anUnsignedImage_hasNoSignature() throws Exception {
     String image = push("demo/unsigned", "v1", "nobody signed this");
-    Stele.Run r = stele("verify", image, "--key", key + ".pub");
+    Cli.Run r = stele("verify", image, "--key", key + ".pub");
     assertEquals(Stele.NO_SIGNATURE, r.code(), r.toString());
   }
 
@@ -139,7 +140,7 @@ class ImageSigningIT {
   void anotherKey_isRejectedAtTheArtifactSignature() throws Exception {
     String image = signed("demo/app", "v2", "hello again");
     Path other = keygen("other");
-    Stele.Run r = stele("verify", image, "--key", other + ".pub");
+    Cli.Run r = stele("verify", image, "--key", other + ".pub");
     assertEquals(Stele.ARTIFACT_SIGNATURE, r.code(), r.toString());
     assertTrue(r.err().contains("artifact signature"), r.toString());
   }
@@ -148,11 +149,11 @@ class ImageSigningIT {
   void aMovedTag_isVerifiedAtItsNewDigest_whichNobodySigned() throws Exception {
     String image = signed("demo/moving", "latest", "first");
     push("demo/moving", "latest", "second, not signed");
-    Stele.Run r = stele("verify", image, "--key", key + ".pub");
+    Cli.Run r = stele("verify", image, "--key", key + ".pub");
     assertEquals(Stele.NO_SIGNATURE, r.code(), r.toString());
     // The signed digest still verifies when named.
     Digest first = TestImage.withFile("hello.txt", "first").digest();
-    Stele.Run byDigest = stele("verify", registry.address() + "/demo/moving@" + first, "--key", key + ".pub");
+    Cli.Run byDigest = stele("verify", registry.address() + "/demo/moving@" + first, "--key", key + ".pub");
     assertEquals(Stele.OK, byDigest.code(), byDigest.toString());
   }
 
@@ -161,7 +162,7 @@ class ImageSigningIT {
     // A few entries first, so that the proof has hashes to tamper with.
     for (int i = 0; i < 3; i++) signed("demo/filler", "f" + i, "filler " + i);
     String image = signed("demo/app", "v3", "proof");
-    Stele.Run honest = throughLiar("verify", image, "--key", key + ".pub");
+    Cli.Run honest = throughLiar("verify", image, "--key", key + ".pub");
     assertEquals(Stele.OK, honest.code(), "the proxy alone changes nothing: " + honest);
 
     lyingLog.rewrite(rewriteProofs(proof -> {
@@ -170,7 +171,7 @@ class ImageSigningIT {
       hashes.set(0, JSON.getNodeFactory().textNode((h.charAt(0) == '0' ? "1" : "0") + h.substring(1)));
     }));
     try {
-      Stele.Run r = throughLiar("verify", image, "--key", key + ".pub");
+      Cli.Run r = throughLiar("verify", image, "--key", key + ".pub");
       assertEquals(Stele.INCLUSION, r.code(), r.toString());
       assertTrue(r.err().contains("inclusion proof"), r.toString());
     } finally {
@@ -188,7 +189,7 @@ class ImageSigningIT {
       proof.put("checkpoint", String.join("\n", lines));
     }));
     try {
-      Stele.Run r = throughLiar("verify", image, "--key", key + ".pub");
+      Cli.Run r = throughLiar("verify", image, "--key", key + ".pub");
       assertEquals(Stele.CHECKPOINT, r.code(), r.toString());
       assertTrue(r.err().contains("checkpoint"), r.toString());
     } finally {
@@ -206,7 +207,7 @@ class ImageSigningIT {
       verification.put("signedEntryTimestamp", Base64.getEncoder().encodeToString(set));
     }));
     try {
-      Stele.Run r = throughLiar("verify", image, "--key", key + ".pub");
+      Cli.Run r = throughLiar("verify", image, "--key", key + ".pub");
       assertEquals(Stele.TIMESTAMP, r.code(), r.toString());
     } finally {
       lyingLog.rewrite((method, path, answer) -> answer);

@@ -1,10 +1,8 @@
 package dev.stele.e2e;
 
-import dev.stele.client.cli.SteleCli;
+import dev.stele.client.cli.Cli;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 
 /** The Stele CLI, run in-process (fast) or as {@code bin/stele} (the launcher users run). */
 final class Stele {
@@ -24,27 +21,15 @@ final class Stele {
   static final int CHECKPOINT = 13;
   static final int TIMESTAMP = 14;
 
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
-    }
-  }
-
   private Stele() {}
 
-  static Run inProcess(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = SteleCli.commandLine(new SteleCli(env));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  /** The CLI in-process (log-client's test helper). */
+  static Cli.Run inProcess(Map<String, String> env, String... args) {
+    return Cli.run(env, args);
   }
 
   /** {@code bin/stele ARGS} from the repository root, with {@code env} added. */
-  static Run launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  static Cli.Run launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     List<String> command = new ArrayList<>();
     command.add(root.resolve("bin/stele").toString());
@@ -60,7 +45,7 @@ final class Stele {
         p.destroyForcibly();
         throw new IllegalStateException("bin/stele did not finish within 120 s");
       }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Cli.Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);

@@ -5,9 +5,12 @@ import java.io.StringWriter;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** Runs the CLI in-process, capturing its output and exit code. */
-final class Cli {
-  record Run(int code, String out, String err) {
+/**
+ * Runs the CLI in-process, capturing its output and exit code (also for the end-to-end tests in
+ * e2e/, through log-client's test jar).
+ */
+public final class Cli {
+  public record Run(int code, String out, String err) {
     @Override
     public String toString() {
       return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
@@ -16,7 +19,7 @@ final class Cli {
 
   private Cli() {}
 
-  static Run run(Map<String, String> env, String... args) {
+  public static Run run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = SteleCli.commandLine(new SteleCli(env));
@@ -26,7 +29,7 @@ final class Cli {
     return new Run(code, out.toString(), err.toString());
   }
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     return run(Map.of(), args);
   }
 }
