@@ -56,6 +56,7 @@ final class ConfigurationReference {
   static List<Program> programs() {
     return List.of(
         new Program("bin/stele-server", "stele/log-server", uninterpolated(new CommandLine(new dev.stele.server.Main()))),
+        new Program("bin/stele-monitor", "stele/monitor", uninterpolated(new CommandLine(new dev.stele.monitor.Main()))),
         new Program("bin/stele", null, uninterpolated(SteleCli.commandLine(new SteleCli(Map.of())))));
   }
 

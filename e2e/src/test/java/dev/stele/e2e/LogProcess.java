@@ -28,12 +28,14 @@ final class LogProcess implements AutoCloseable {
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final URI url;
+  private final Path publicKeyFile;
 
   private LogProcess(Path dataDir) throws IOException, InterruptedException {
+    publicKeyFile = dataDir.resolveSibling(dataDir.getFileName() + "-public/log.pub");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), "dev.stele.server.Main",
-        "--port", "0", "--data-dir", dataDir.toString())
+        "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString())
         .redirectErrorStream(true)
         .start();
     CountDownLatch ready = new CountDownLatch(1);
@@ -71,12 +73,21 @@ final class LogProcess implements AutoCloseable {
     return url.getHost() + ":" + url.getPort();
   }
 
-  /** Writes the log's public key, as the log serves it, to {@code file}. */
+  /**
+   * Writes the log's public key, as the log serves it, to {@code file}; checks that it is the
+   * key the server wrote to its {@code --public-key-file}.
+   */
   Path writePublicKey(Path file) throws IOException, InterruptedException {
     HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
         .send(HttpRequest.newBuilder(url.resolve("/api/v1/log/publicKey")).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) throw new IllegalStateException("publicKey: HTTP " + r.statusCode() + " " + r.body());
+    // The server writes the file right after it starts listening.
+    for (int i = 0; i < 100 && !Files.exists(publicKeyFile); i++) Thread.sleep(100);
+    String written = Files.readString(publicKeyFile);
+    if (!written.equals(r.body()) || written.contains("PRIVATE")) {
+      throw new IllegalStateException("--public-key-file holds\n" + written + "\nbut the log serves\n" + r.body());
+    }
     Files.writeString(file, r.body());
     return file;
   }

@@ -16,8 +16,12 @@ import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,6 +66,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:STELE_KEY}",
       description = "PEM PKCS#8 ECDSA P-256 private key of the log; encrypted keys take their password from STELE_KEY_PASSWORD. Without it, DATA_DIR/log-key.pem is used, and generated on first start (env STELE_KEY).")
   Path key;
+
+  @Option(names = "--public-key-file", paramLabel = "FILE", defaultValue = "${env:STELE_PUBLIC_KEY_FILE}",
+      description = "Also write the log's public key (PEM) to FILE at every start, for monitors and verifiers beside the log to read; the private key never leaves --key (env STELE_PUBLIC_KEY_FILE).")
+  Path publicKeyFile;
 
   @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:STELE_PUBLIC_URL}",
       description = "The URL clients use to reach the log. Its bare host is the checkpoint signer name and origin, and cannot change once the log exists (env STELE_PUBLIC_URL, default http://127.0.0.1:PORT).")
@@ -123,11 +131,34 @@ public final class Main implements Callable<Integer> {
     try {
       Server server = Server.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
+      if (publicKeyFile != null) {
+        try {
+          writePublicKey(server.signer().publicKeyPem());
+        } catch (IOException e) {
+          System.err.println("stele-server: cannot write the public key to " + publicKeyFile + ": " + e);
+          server.close();
+          return 1;
+        }
+      }
       return 0;
     } catch (LogLoader.StartupException e) {
       System.err.println("stele-server: refusing to serve: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** Writes the public key to {@link #publicKeyFile} atomically (a reader never sees half a key). */
+  private void writePublicKey(String pem) throws IOException {
+    Path target = publicKeyFile.toAbsolutePath();
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".log-key", ".pub.tmp");
+    try {
+      Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    LOG.info("wrote the log's public key to " + target);
   }
 
   /** The running server; {@link #close} is the orderly shutdown. */
