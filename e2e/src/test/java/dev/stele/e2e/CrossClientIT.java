@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stele.client.cli.Cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stele.client.External;
+import dev.stele.client.cli.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -18,11 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Stele CLI and the Sigstore JavaScript clients (the conformance harness's pinned
- * {@code @sigstore/sign} and {@code @sigstore/verify}) agree on what the real Stele log writes:
- * a bundle sigstore-js recorded verifies with {@code stele verify-blob}, and a bundle
- * {@code stele sign-blob} recorded verifies with sigstore-js; tampered copies fail in both.
+ * The Stele CLI and the Sigstore JavaScript clients ({@code @sigstore/sign} and
+ * {@code @sigstore/verify}, pinned by {@code src/test/node/package-lock.json}) agree on what the
+ * real Stele log writes: bundles sigstore-js recorded (hashedrekord and dsse) verify with
+ * {@code stele verify-blob}, and a bundle {@code stele sign-blob} recorded verifies with
+ * sigstore-js; tampered copies fail in both. Both sides sign with the same key file, written by
+ * {@code stele keygen}.
  */
+@External
 class CrossClientIT {
   private static final Map<String, String> ENV = Map.of("STELE_KEY_PASSWORD", "cross-client key");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,15 +37,23 @@ class CrossClientIT {
   @TempDir
   static Path dir;
 
-  private static Harness harness;
+  private static SigstoreJs sigstoreJs;
   private static LogProcess log;
   private static Path logKey;
+  private static Path signer;
 
   @BeforeAll
   static void start() throws Exception {
-    harness = Harness.install();
+    sigstoreJs = SigstoreJs.install();
     log = LogProcess.start(dir.resolve("log"));
     logKey = log.writePublicKey(dir.resolve("log.pub"));
+    signer = dir.resolve("signer");
+    Cli.Run keygen = Stele.inProcess(ENV, "keygen", "--output-key-prefix", signer.toString());
+    assertEquals(Stele.OK, keygen.code(), keygen.toString());
+    // A first entry, so that every entry under test has a proof with hashes in it to tamper with.
+    Path filler = write("filler.txt", "filler");
+    SigstoreJs.Result first = record("hashedrekord", filler, dir.resolve("filler.bundle.json"));
+    assertEquals(0, first.code(), first.toString());
   }
 
   @AfterAll
@@ -47,90 +62,124 @@ class CrossClientIT {
   }
 
   @Test
-  void aBundleSigstoreJsRecorded_verifiesWithTheSteleCli_andTamperedCopiesFail() throws Exception {
-    Path out = dir.resolve("harness-out");
-    Harness.Result run = harness.node("harness.mjs", log.url().toString(), "--out", out.toString());
-    assertEquals(0, run.code(), "the harness (sigstore-js) records and verifies against the log: " + run);
-    assertTrue(run.output().contains(", 0 failed,"), run.toString());
-
-    Path artifact = out.resolve("hashedrekord.artifact");
-    Path bundle = out.resolve("hashedrekord.bundle.json");
-    Path signerKey = out.resolve("signer_key.pem");
-    for (String trust : new String[] {"--log-key", "--trusted-root"}) {
-      Path trustFile = trust.equals("--log-key") ? logKey : out.resolve("trusted_root.json");
-      Cli.Run ok = Stele.inProcess(ENV, "verify-blob", artifact.toString(), "--bundle", bundle.toString(),
-          "--key", signerKey.toString(), trust, trustFile.toString(), "--log-url", log.url().toString());
-      assertEquals(Stele.OK, ok.code(), "hashedrekord bundle from sigstore-js, " + trust + ": " + ok);
+  void bundlesSigstoreJsRecorded_verifyWithTheSteleCli_andTamperedCopiesFail() throws Exception {
+    Path artifact = write("js.artifact", "recorded by sigstore-js");
+    Path other = write("js.other", "not what sigstore-js signed");
+    Path hashedrekord = dir.resolve("js-hashedrekord.bundle.json");
+    Path dsse = dir.resolve("js-dsse.bundle.json");
+    for (Object[] kind : new Object[][] {{"hashedrekord", hashedrekord}, {"dsse", dsse}}) {
+      SigstoreJs.Result r = record((String) kind[0], artifact, (Path) kind[1]);
+      assertEquals(0, r.code(), "sigstore-js records a " + kind[0] + " entry in the Stele log: " + r);
+      assertTrue(r.output().contains("RECORDED " + kind[0]), r.toString());
     }
-    Cli.Run dsse = Stele.inProcess(ENV, "verify-blob", "--bundle", out.resolve("dsse.bundle.json").toString(),
-        "--key", signerKey.toString(), "--log-key", logKey.toString(), "--log-url", log.url().toString());
-    assertEquals(Stele.OK, dsse.code(), "dsse bundle from sigstore-js: " + dsse);
+    // A trusted root written by sigstore-js's side, for the CLI's --trusted-root.
+    Path trustedRoot = dir.resolve("js-trusted_root.json");
+    SigstoreJs.Result root = sigstoreJs.run(ENV, "trusted-root", "--url", log.url().toString(),
+        "--log-key", logKey.toString(), "--out", trustedRoot.toString());
+    assertEquals(0, root.code(), root.toString());
 
-    Path otherArtifact = dir.resolve("other.artifact");
-    Files.writeString(otherArtifact, "not what sigstore-js signed");
-    Cli.Run wrongArtifact = Stele.inProcess(ENV, "verify-blob", otherArtifact.toString(), "--bundle",
-        bundle.toString(), "--key", signerKey.toString(), "--log-key", logKey.toString(), "--log-url", log.url().toString());
-    assertEquals(Stele.ARTIFACT_SIGNATURE, wrongArtifact.code(), wrongArtifact.toString());
-
-    Path badProof = tampered(bundle, "bad-proof.json", CrossClientIT::flipFirstProofHash);
-    Cli.Run proof = Stele.inProcess(ENV, "verify-blob", artifact.toString(), "--bundle", badProof.toString(),
-        "--key", signerKey.toString(), "--log-key", logKey.toString(), "--log-url", log.url().toString());
-    assertEquals(Stele.INCLUSION, proof.code(), proof.toString());
+    for (Path bundle : List.of(hashedrekord, dsse)) {
+      for (String trust : List.of("--log-key", "--trusted-root")) {
+        Path trustFile = trust.equals("--log-key") ? logKey : trustedRoot;
+        Cli.Run ok = verifyBlob(artifact, bundle, trust, trustFile);
+        assertEquals(Stele.OK, ok.code(), bundle.getFileName() + " from sigstore-js, " + trust + ": " + ok);
+      }
+      Cli.Run wrongArtifact = verifyBlob(other, bundle, "--log-key", logKey);
+      assertEquals(Stele.ARTIFACT_SIGNATURE, wrongArtifact.code(), bundle.getFileName() + ": " + wrongArtifact);
+      Cli.Run badProof = verifyBlob(artifact, tampered(bundle, CrossClientIT::flipFirstProofHash), "--log-key", logKey);
+      assertEquals(Stele.INCLUSION, badProof.code(), bundle.getFileName() + ": " + badProof);
+      Cli.Run badSet = verifyBlob(artifact, tampered(bundle, CrossClientIT::corruptSet), "--log-key", logKey);
+      assertEquals(Stele.TIMESTAMP, badSet.code(), bundle.getFileName() + ": " + badSet);
+    }
+    // The DSSE bundle also verifies without the artifact (the envelope is what was signed).
+    Cli.Run dsseAlone = Stele.inProcess(ENV, "verify-blob", "--bundle", dsse.toString(), "--key", signer + ".pub",
+        "--log-key", logKey.toString(), "--log-url", log.url().toString());
+    assertEquals(Stele.OK, dsseAlone.code(), dsseAlone.toString());
   }
 
   @Test
   void aBundleTheSteleCliRecorded_verifiesWithSigstoreJs_andTamperedCopiesFail() throws Exception {
-    Cli.Run keygen = Stele.inProcess(ENV, "keygen", "--output-key-prefix", dir.resolve("signer").toString());
-    assertEquals(Stele.OK, keygen.code(), keygen.toString());
-    Path artifact = dir.resolve("release.tar");
-    Files.writeString(artifact, "a release, signed by the Stele CLI");
-    // A first entry, so that the one under test has a proof with hashes in it.
-    Path filler = dir.resolve("filler.txt");
-    Files.writeString(filler, "filler");
-    assertEquals(Stele.OK, signBlob(filler, dir.resolve("filler.bundle.json")).code());
+    Path artifact = write("release.tar", "a release, signed by the Stele CLI");
     Path bundle = dir.resolve("release.tar.sigstore.json");
-    Cli.Run signed = signBlob(artifact, bundle);
+    Cli.Run signed = Stele.inProcess(ENV, "sign-blob", artifact.toString(), "--key", signer + ".key",
+        "--bundle", bundle.toString(), "--log-url", log.url().toString(), "--log-key", logKey.toString());
     assertEquals(Stele.OK, signed.code(), signed.toString());
     assertTrue(signed.out().contains("verified: true"), signed.toString());
 
-    Harness.Result ok = sigstoreJs(bundle, artifact);
-    assertEquals(0, ok.code(), "sigstore-js verifies the Stele bundle: " + ok);
-    assertTrue(ok.output().contains("VERIFIED"), ok.toString());
+    Path trustedRoot = dir.resolve("cli-trusted_root.json");
+    assertEquals(0, sigstoreJs.run(ENV, "trusted-root", "--url", log.url().toString(), "--log-key",
+        logKey.toString(), "--out", trustedRoot.toString()).code());
+    for (List<String> trust : List.of(List.of("--log-key", logKey.toString(), "--url", log.url().toString()),
+        List.of("--trusted-root", trustedRoot.toString()))) {
+      SigstoreJs.Result ok = jsVerify(bundle, artifact, trust);
+      assertEquals(0, ok.code(), "sigstore-js verifies the Stele bundle with " + trust.get(0) + ": " + ok);
+      assertTrue(ok.output().contains("VERIFIED"), ok.toString());
+    }
+    List<String> byLogKey = List.of("--log-key", logKey.toString(), "--url", log.url().toString());
 
-    Path other = dir.resolve("other.tar");
-    Files.writeString(other, "another release");
-    Harness.Result wrongArtifact = sigstoreJs(bundle, other);
+    SigstoreJs.Result wrongArtifact = jsVerify(bundle, write("other.tar", "another release"), byLogKey);
     assertEquals(1, wrongArtifact.code(), "sigstore-js rejects another artifact: " + wrongArtifact);
+    assertTrue(wrongArtifact.output().contains("REJECTED"), wrongArtifact.toString());
 
-    Path badProof = tampered(bundle, "bad-proof.sigstore.json", CrossClientIT::flipFirstProofHash);
-    Harness.Result proof = sigstoreJs(badProof, artifact);
+    SigstoreJs.Result proof = jsVerify(tampered(bundle, CrossClientIT::flipFirstProofHash), artifact, byLogKey);
     assertEquals(1, proof.code(), "sigstore-js rejects a tampered proof: " + proof);
-    assertTrue(proof.output().contains("REJECTED"), proof.toString());
+    assertTrue(proof.output().contains("REJECTED TLOG_INCLUSION_PROOF_ERROR"), proof.toString());
+
+    SigstoreJs.Result set = jsVerify(tampered(bundle, CrossClientIT::corruptSet), artifact, byLogKey);
+    assertEquals(1, set.code(), "sigstore-js rejects a corrupted SET: " + set);
+    assertTrue(set.output().contains("REJECTED TLOG_INCLUSION_PROMISE_ERROR"), set.toString());
   }
 
-  private static Cli.Run signBlob(Path file, Path bundle) {
-    return Stele.inProcess(ENV, "sign-blob", file.toString(), "--key", dir.resolve("signer.key").toString(),
-        "--bundle", bundle.toString(), "--log-url", log.url().toString(), "--log-key", logKey.toString());
+  private static SigstoreJs.Result record(String kind, Path artifact, Path bundle) throws Exception {
+    return sigstoreJs.run(ENV, "record", "--url", log.url().toString(), "--key", signer + ".key", "--kind", kind,
+        "--artifact", artifact.toString(), "--bundle", bundle.toString());
   }
 
-  private static Harness.Result sigstoreJs(Path bundle, Path artifact) throws Exception {
-    return harness.node(Harness.script("verify-with-sigstore-js.mjs").toString(), harness.dir().toString(),
-        log.url().toString(), logKey.toString(), dir.resolve("signer.pub").toString(), bundle.toString(),
-        artifact.toString());
+  private static SigstoreJs.Result jsVerify(Path bundle, Path artifact, List<String> trust) throws Exception {
+    List<String> args = new ArrayList<>(List.of("verify", "--bundle", bundle.toString(), "--artifact",
+        artifact.toString(), "--key", signer + ".pub"));
+    args.addAll(trust);
+    return sigstoreJs.run(ENV, args.toArray(String[]::new));
+  }
+
+  private static Cli.Run verifyBlob(Path artifact, Path bundle, String trust, Path trustFile) {
+    return Stele.inProcess(ENV, "verify-blob", artifact.toString(), "--bundle", bundle.toString(), "--key",
+        signer + ".pub", trust, trustFile.toString(), "--log-url", log.url().toString());
+  }
+
+  private static Path write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  private static ObjectNode tlogEntry(ObjectNode bundle) {
+    return (ObjectNode) bundle.get("verificationMaterial").get("tlogEntries").get(0);
   }
 
   private static void flipFirstProofHash(ObjectNode bundle) {
-    ObjectNode proof = (ObjectNode) bundle.get("verificationMaterial").get("tlogEntries").get(0).get("inclusionProof");
-    ArrayNode hashes = (ArrayNode) proof.get("hashes");
-    byte[] h = java.util.Base64.getDecoder().decode(hashes.get(0).asText());
-    h[0] ^= 1;
-    hashes.set(0, JSON.getNodeFactory().textNode(java.util.Base64.getEncoder().encodeToString(h)));
+    ArrayNode hashes = (ArrayNode) tlogEntry(bundle).get("inclusionProof").get("hashes");
+    hashes.set(0, JSON.getNodeFactory().textNode(flipFirstBit(hashes.get(0).asText())));
   }
 
-  private static Path tampered(Path bundle, String name, Consumer<ObjectNode> change) throws Exception {
+  private static void corruptSet(ObjectNode bundle) {
+    ObjectNode promise = (ObjectNode) tlogEntry(bundle).get("inclusionPromise");
+    // The last byte of the DER signature: still a well-formed signature, no longer a valid one.
+    byte[] set = Base64.getDecoder().decode(promise.get("signedEntryTimestamp").asText());
+    set[set.length - 1] ^= 1;
+    promise.put("signedEntryTimestamp", Base64.getEncoder().encodeToString(set));
+  }
+
+  private static String flipFirstBit(String base64) {
+    byte[] b = Base64.getDecoder().decode(base64);
+    b[0] ^= 1;
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static Path tampered(Path bundle, Consumer<ObjectNode> change) throws Exception {
     ObjectNode json = (ObjectNode) JSON.readTree(Files.readString(bundle, StandardCharsets.UTF_8));
     change.accept(json);
-    Path out = dir.resolve(name);
+    Path out = dir.resolve("tampered-" + System.nanoTime() + "-" + bundle.getFileName());
     Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     return out;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stele.client.External;
 import dev.stele.client.cli.Cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process) and a real OCI registry (Debian's docker-registry), all on 127.0.0.1. The lying log
  * is the real server behind a proxy that rewrites its answers.
  */
+@External
 class ImageSigningIT {
   private static final Map<String, String> ENV = Map.of("STELE_KEY_PASSWORD", "e2e signing key");
   private static final ObjectMapper JSON = new ObjectMapper();

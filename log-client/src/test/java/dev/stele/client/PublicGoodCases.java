@@ -13,24 +13,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The Sigstore bundles of {@code shared/vectors/rekor-public-good}, each with the outcome the
- * vector README names, derived from {@code manifest.json}:
+ * The Sigstore bundles of {@code vectors/rekor-public-good}, each with the outcome its entry in
+ * {@code manifest.json} names (the set's PROVENANCE.md summarizes them):
  *
  * <ul>
  *   <li>"valid" bundles pass;
  *   <li>"invalid" ones fail at the first check the collection's re-verification found false, in
  *       this verifier's order (negative index: a format error; body not matching the bundle:
  *       artifact signature; unknown log; inclusion; checkpoint signature or checkpoint/proof
- *       agreement; SET); the one case the README names as a non-tlog failure
+ *       agreement; SET); the one case PROVENANCE.md names as a non-tlog failure
  *       ({@code integrated-time-in-future}) fails at the certificate;
  *   <li>Rekor v2 entries ({@code hashedrekord 0.0.2}) are out of this client's scope (Rekor v1
  *       only, no RFC 3161 timestamps) and are rejected as unsupported, valid or not;
- *   <li>{@code bundle_v3_no_signed_time} is valid in its tlog part only, as the README says: it
+ *   <li>{@code bundle_v3_no_signed_time} is valid in its tlog part only, as the manifest says: it
  *       has no SET and no timestamp, so a certificate signer has no trusted time and it fails at
  *       the signed entry timestamp.
  * </ul>
  *
- * <p>Where the README gives no artifact (single-file bundles without one in the manifest), the
+ * <p>Where the manifest gives no artifact (single-file bundles without one in the manifest), the
  * artifact is the bundle's own message digest (the signature over it is still verified), and a
  * DSSE bundle is verified without a subject. Identities are the case's {@code identity} and
  * {@code issuer} files where present, otherwise any identity (explicitly).
@@ -85,7 +85,7 @@ public final class PublicGoodCases {
       out.add(classify(name, bundle, trustedRoot, artifact, identity, issuer, b));
     }
     if (out.size() != 41) {
-      throw new AssertionError("expected the README's 41 bundles, the manifest lists " + out.size());
+      throw new AssertionError("expected the 41 bundles of PROVENANCE.md, the manifest lists " + out.size());
     }
     return out;
   }
@@ -121,7 +121,7 @@ public final class PublicGoodCases {
     if (name.equals("integrated-time-in-future_fail")) {
       return new Case(name, bundle, trustedRoot, artifact, identity, issuer, Outcome.FAIL, Stage.CERTIFICATE, why);
     }
-    throw new AssertionError("the README names no failing check for invalid bundle " + name);
+    throw new AssertionError("the manifest names no failing check for invalid bundle " + name);
   }
 
   private static String read(Path p) {

@@ -6,42 +6,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HexFormat;
 
 /**
- * Finds the shared test vectors: the system property {@code stele.vectors} if set, otherwise
- * {@code <repository root>/../shared/vectors}, where the repository root is the nearest directory
- * above the working directory that holds {@code mvnw}. Anything missing fails the test.
+ * The test vectors of this module: {@code src/test/resources/vectors/} (each set's origin, license
+ * and checks in its {@code PROVENANCE.md}), read from the test class path as files, because some
+ * tests walk a directory of them. Anything missing fails the test; nothing is skipped.
  */
 public final class TestVectors {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TestVectors() {}
 
-  /** The vectors directory. */
+  /** The vectors directory ({@code target/test-classes/vectors} in a Maven build). */
   public static Path dir() {
-    String override = System.getProperty("stele.vectors");
-    Path dir;
-    if (override != null && !override.isEmpty()) {
-      dir = Paths.get(override).toAbsolutePath();
-    } else {
-      Path root = Paths.get("").toAbsolutePath();
-      while (root != null && !Files.isRegularFile(root.resolve("mvnw"))) {
-        root = root.getParent();
-      }
-      if (root == null) {
-        fail("no directory holding mvnw above " + Paths.get("").toAbsolutePath()
-            + "; set -Dstele.vectors=<path to shared/vectors>");
-      }
-      dir = root.getParent().resolve("shared").resolve("vectors").normalize();
+    URL url = TestVectors.class.getResource("/vectors/merkle-rfc6962/PROVENANCE.md");
+    if (url == null) {
+      fail("the test vectors are not on the test class path: expected vectors/merkle-rfc6962/PROVENANCE.md"
+          + " from merkle/src/test/resources");
     }
-    if (!Files.isDirectory(dir)) {
-      fail("test vector directory " + dir + " is missing; set -Dstele.vectors=<path>");
+    if (!"file".equals(url.getProtocol())) {
+      fail("the test vectors must be files on disk (the tests walk their directories), not " + url);
     }
-    return dir;
+    try {
+      return Paths.get(url.toURI()).getParent().getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("bad test vector URL " + url, e);
+    }
   }
 
   /** A file or directory under the vectors directory, which must exist. */

@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every real Sigstore bundle of the shared vectors through the library: parse, then {@link
+ * Every real Sigstore bundle of {@code vectors/rekor-public-good} through the library: parse, then {@link
  * BundleVerifier}. All failures are collected and reported together.
  */
 class PublicGoodBundlesTest {

@@ -3,6 +3,7 @@ package dev.stele.client.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stele.client.External;
 import dev.stele.client.TestLog;
 import dev.stele.client.TestLogServer;
 import dev.stele.client.oci.Digest;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real OCI registry (Debian's docker-registry on 127.0.0.1) and a log double on 127.0.0.1 (the
  * real log server is a later module; this module cannot depend on it).
  */
+@External
 class ImageSignVerifyTest {
   private static final Map<String, String> ENV = Map.of("STELE_KEY_PASSWORD", "image signing key");
   private static LocalRegistry registry;

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code stele verify-blob ARTIFACT --bundle B --trusted-root T} over every bundle of
- * {@code shared/vectors/rekor-public-good}, through the CLI entry point: valid Rekor v1 bundles
- * exit 0, tampered ones exit with the code of the stage their README names (see
- * {@link PublicGoodCases} for how the README's cases map to outcomes).
+ * {@code vectors/rekor-public-good}, through the CLI entry point: valid Rekor v1 bundles exit 0,
+ * tampered ones exit with the code of the stage their manifest entry names (see
+ * {@link PublicGoodCases} for how the manifest's cases map to outcomes).
  */
 class VerifyBlobVectorsTest {
   @Test
@@ -30,7 +30,7 @@ class VerifyBlobVectorsTest {
       if (c.artifact().isPresent()) {
         args.add(c.artifact().get().toString());
       } else {
-        // No artifact in the README: a message signature is checked against the digest it names.
+        // No artifact in the manifest: a message signature is checked against the digest it names.
         Optional<Artifact.Digest> named = Optional.empty();
         try {
           named = Bundle.parse(Files.readAllBytes(c.bundle())).messageSignature().flatMap(Bundle.MessageSignature::digest);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stele.client.External;
 import dev.stele.client.crypto.SignatureVerifiers;
 import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.Signers;
@@ -135,9 +136,15 @@ class KeyFilesTest {
   }
 
   @Test
-  void publicKeys_fromPemAndCertificate() throws Exception {
+  void publicKeys_fromPem() throws Exception {
     KeyPair pair = TestKeys.p256();
     assertEquals(pair.getPublic(), KeyFiles.decodePublicKey(KeyFiles.encodePublicKey(pair.getPublic())));
+  }
+
+  @Test
+  @External
+  void publicKeys_fromACertificateOpensslMade() throws Exception {
+    KeyPair pair = TestKeys.p256();
     String certPem = openssl(null, "req", "-x509", "-new", "-key", write("k.pem",
         KeyFiles.encodePrivateKeyUnencrypted(pair.getPrivate())), "-subj", "/CN=test", "-days", "1");
     assertEquals(pair.getPublic(), KeyFiles.decodePublicKey(certPem));
@@ -167,12 +174,18 @@ class KeyFilesTest {
     return p.toString();
   }
 
-  /** Runs openssl; the test fails if it is missing or fails. */
+  /** Runs openssl; the test fails if it is missing (saying how to install it) or fails. */
   private static String openssl(String stdin, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add("openssl");
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("`openssl` is not installed (Debian package openssl). Install it with:"
+          + " apt-get install -y openssl", e);
+    }
     if (stdin != null) {
       p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
     }
@@ -184,6 +197,7 @@ class KeyFilesTest {
   }
 
   @Test
+  @External
   void openssl_readsOurEncryptedKeys() throws Exception {
     for (KeyPair pair : List.of(TestKeys.p256(), TestKeys.ed25519())) {
       String file = write("ours-" + pair.getPublic().getAlgorithm() + ".pem",
@@ -194,6 +208,7 @@ class KeyFilesTest {
   }
 
   @Test
+  @External
   void weRead_opensslKeys_scryptPbkdf2AndSec1() throws Exception {
     String ed = dir.resolve("ed.pem").toString();
     openssl(null, "genpkey", "-algorithm", "ed25519", "-out", ed);

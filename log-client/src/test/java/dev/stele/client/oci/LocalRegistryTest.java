@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stele.client.External;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class LocalRegistryTest {
 
   @Test
+  @External
   void listensOnLoopbackOnly_andCloseStopsItAndDeletesItsStorage() throws Exception {
     Path storage;
     int port;
@@ -49,6 +51,7 @@ class LocalRegistryTest {
   }
 
   @Test
+  @External
   void referenceHelper_pointsAtThisRegistry() throws Exception {
     try (LocalRegistry registry = LocalRegistry.start()) {
       assertEquals(registry.address() + "/a/b:v1", registry.reference("a/b:v1").toString());

@@ -19,7 +19,7 @@ class CheckpointTest {
   /**
    * signed-note/checkpoint-body-parse.json: every case gives its expected result. Cases whose
    * root is not 32 bytes ("lenient_hash_length") are accepted upstream; this SHA-256-only
-   * parser rejects them, as the vector README allows, and must say so.
+   * parser rejects them, as the set's PROVENANCE.md allows, and must say so.
    */
   @Test
   void parse_checkpointBodyVectors() {

@@ -106,7 +106,7 @@ class RekorJsonTest {
     assertEquals("set", check(shifted, staging, "rekor.sigstage.dev"));
   }
 
-  /** converted-from-bundles.json: each production entry passes, or fails at the check its README names. */
+  /** converted-from-bundles.json: each production entry passes, or fails at the check its manifest entry names. */
   @Test
   void convertedBundles_passOrFailAtTheNamedCheck() throws Exception {
     PublicKey production = SetPayloadTest.pem("rekor.sigstore.dev.pub.pem");

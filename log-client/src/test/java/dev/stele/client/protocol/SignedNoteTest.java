@@ -207,7 +207,7 @@ class SignedNoteTest {
     }
   }
 
-  /** sigstore-java-checkpoints/*.txt with the outcomes its README lists, against the production key. */
+  /** sigstore-java-checkpoints/*.txt with the outcomes PROVENANCE.md lists, against the production key. */
   @Test
   void sigstoreJavaCheckpoints_expectedOutcomes() throws Exception {
     NoteVerifier rekor = NoteKeys.rekorVerifier("rekor.sigstore.dev", productionRekorKey());

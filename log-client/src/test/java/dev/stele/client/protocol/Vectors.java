@@ -6,33 +6,39 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * The shared test vectors ({@code ../shared/vectors} beside the checkout, or the folder named by
- * the system property {@code stele.vectors}). A missing file fails the test: nothing is skipped.
+ * The test vectors of this module: {@code src/test/resources/vectors/} (each set's origin, license
+ * and checks in its {@code PROVENANCE.md}), read from the test class path as files, because some
+ * tests walk a directory of them or hand a path to the CLI. A missing file fails the test:
+ * nothing is skipped.
  */
 public final class Vectors {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private Vectors() {}
 
+  /** The vectors directory ({@code target/test-classes/vectors} in a Maven build). */
   public static Path root() {
-    String configured = System.getProperty("stele.vectors");
-    if (configured != null) {
-      return Paths.get(configured);
+    URL url = Vectors.class.getResource("/vectors/rekor-public-good/PROVENANCE.md");
+    if (url == null) {
+      return fail("the test vectors are not on the test class path: expected"
+          + " vectors/rekor-public-good/PROVENANCE.md from log-client/src/test/resources");
     }
-    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("vectors");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
+    if (!"file".equals(url.getProtocol())) {
+      return fail("the test vectors must be files on disk (tests walk their directories), not " + url);
     }
-    return fail("test vectors not found: no shared/vectors beside any parent of "
-        + Paths.get("").toAbsolutePath() + " (set -Dstele.vectors=...)");
+    try {
+      return Paths.get(url.toURI()).getParent().getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("bad test vector URL " + url, e);
+    }
   }
 
   public static Path path(String relative) {

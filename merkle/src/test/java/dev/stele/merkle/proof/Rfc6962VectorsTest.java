@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sets in {@code shared/vectors/merkle-rfc6962} (see its README for formats and origins). Each
+ * The sets in {@code vectors/merkle-rfc6962} (its PROVENANCE.md gives formats and origins). Each
  * test collects every mismatch and reports them together, and prints how many vectors ran.
  */
 class Rfc6962VectorsTest {
