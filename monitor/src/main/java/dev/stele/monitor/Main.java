@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
         " 1:error: the monitor itself could not run (key, state directory, ...)",
         " 2:usage: bad options",
         " 3:not checked: no usable answer from the log, not yet for --unreachable-after",
-        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format)",
+        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format) or contradicts its answer",
         "11:INCONSISTENT: a consistency proof that fails",
         "12:ROLLBACK: a signed checkpoint smaller than one already verified",
         "13:FORK: two different roots signed for one tree size",
