@@ -10,7 +10,6 @@ import dev.stele.client.track.InconsistencyException;
 import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.proof.ConsistencyProof;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;

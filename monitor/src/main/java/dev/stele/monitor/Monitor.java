@@ -80,7 +80,7 @@ final class Monitor implements AutoCloseable {
     CheckpointVerifier verifier = new CheckpointVerifier(log, trusted);
     this.follower = new Follower(trusted, source, verifier, state, metrics::logSize);
     this.alarms = new Alarms(log, config.stateDir().resolve("evidence"),
-        config.webhook().map(u -> new Webhook(u, Webhook.newTransport(Duration.ofMillis(250)))), metrics, clock);
+        config.webhook().map(u -> new Webhook(u, Webhook.newTransport())), metrics, clock);
     List<LogSource> mirrors = new ArrayList<>();
     for (URI m : config.mirrors()) {
       mirrors.add(new LogSource(new LogHttp(m, http), config.protocol()));

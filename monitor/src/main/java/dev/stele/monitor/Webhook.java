@@ -27,13 +27,13 @@ final class Webhook {
   }
 
   /** The webhook's transport: a few attempts, each with short deadlines, so an alarm is not held up. */
-  static HttpTransport newTransport(Duration backoff) {
+  static HttpTransport newTransport() {
     return HttpTransport.builder()
         .connectTimeout(Duration.ofSeconds(5))
         .timeout(Duration.ofSeconds(10))
         .bodyTimeout(Duration.ofSeconds(10))
         .maxAttempts(3)
-        .backoff(backoff, backoff.multipliedBy(4))
+        .backoff(Duration.ofMillis(250), Duration.ofSeconds(1))
         .maxRetryAfter(Duration.ofSeconds(10))
         .maxBodyBytes(MAX_ANSWER)
         .userAgent("stele-monitor")

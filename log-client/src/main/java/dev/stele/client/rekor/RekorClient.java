@@ -14,7 +14,6 @@ import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ConsistencyProof;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;

@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SignatureException;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
