@@ -3,6 +3,8 @@ package dev.stele.server;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.verify.Checkpoints;
+import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
@@ -15,7 +17,6 @@ import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.SignatureException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,24 +112,14 @@ final class LogLoader {
   }
 
   private static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
-    SignedNote note;
     Checkpoint cp;
     try {
-      note = SignedNote.parse(s.checkpoint());
-      cp = Checkpoint.parse(note.text());
+      cp = Checkpoints.verify(SignedNote.parse(s.checkpoint()), signer.noteVerifier(), signer.origin());
     } catch (FormatException e) {
       throw new StartupException("the stored checkpoint is malformed: " + e.getMessage(), e);
-    }
-    try {
-      note.verify(List.of(signer.noteVerifier()));
-    } catch (SignatureException e) {
-      throw new StartupException("the stored checkpoint does not verify as signed by '"
-          + signer.signerName() + "' with the configured key: " + e.getMessage()
-          + " (a log's key and signer name, the host of --public-url, cannot change)", e);
-    }
-    if (!cp.origin().equals(signer.origin())) {
-      throw new StartupException("the stored checkpoint has origin '" + cp.origin() + "', expected '"
-          + signer.origin() + "' (the host of --public-url cannot change for an existing log)");
+    } catch (VerificationException e) {
+      throw new StartupException("the stored checkpoint is not this log's: " + e.reason() + " (a log's key, its"
+          + " signer name, the host of --public-url, and its tree ID cannot change)", e);
     }
     if (cp.size() != s.size() || !cp.root().equals(s.root())) {
       throw new StartupException("the stored checkpoint (size " + cp.size() + ", root " + cp.root().hex()

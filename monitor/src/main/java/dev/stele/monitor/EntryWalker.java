@@ -248,13 +248,14 @@ final class EntryWalker {
           inc.rootHash());
       if (!verifiedNotes.contains(note)) {
         CheckpointVerifier.Verified v = verifier.verify(new LogSource.Served(url, note.getBytes(
-            java.nio.charset.StandardCharsets.UTF_8), note, inc.proof().treeSize(), inc.rootHash().hex()), target.note());
+            java.nio.charset.StandardCharsets.UTF_8), note, inc.proof().treeSize(), inc.rootHash(),
+            "the inclusion proof's"), target.note());
         Checkpoint cp = v.checkpoint();
         if (cp.size() == target.checkpoint().size() && !cp.root().equals(target.checkpoint().root())) {
           throw new AlarmException(AlarmKind.FORK, "entry " + e.logIndex() + " is proven against a checkpoint"
               + " with root " + cp.root().hex() + " for size " + cp.size() + ", verified with root "
               + target.checkpoint().root().hex(),
-              verifier.conflict(target.note(), new LogSource.Served(url, null, note, -1, null), note, "fork"));
+              verifier.conflict(target.note(), new LogSource.Served(url, null, note), note, "fork"));
         }
         verifiedNotes.add(note);
       }

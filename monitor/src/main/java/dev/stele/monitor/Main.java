@@ -45,11 +45,11 @@ import picocli.CommandLine.Option;
         " 1:error: the monitor itself could not run (key, state directory, ...)",
         " 2:usage: bad options",
         " 3:not checked: no usable answer from the log, not yet for --unreachable-after",
-        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format)",
+        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format) or contradicts its answer",
         "11:INCONSISTENT: a consistency proof that fails",
         "12:ROLLBACK: a signed checkpoint smaller than one already verified",
         "13:FORK: two different roots signed for one tree size",
-        "14:SPLIT_VIEW: a mirror or peer holds a checkpoint that contradicts ours",
+        "14:SPLIT_VIEW: a mirror or peer holds a checkpoint that contradicts ours, or that the log will not prove",
         "15:UNREACHABLE: no usable answer for longer than --unreachable-after",
         "16:BAD_DATA: entries or tiles that disagree with the signed checkpoint",
         "20:WATCH_MATCH: a new entry matches --watch-key or --watch-digest"},
@@ -113,6 +113,10 @@ public final class Main implements Callable<Integer> {
       description = "A checkpoint from another monitor (its /checkpoint URL, or a file); must agree with ours; repeatable (env STELE_MONITOR_PEER, comma-separated).")
   List<String> peers = new ArrayList<>();
 
+  @Option(names = "--split-view-tries", paramLabel = "N", defaultValue = "${env:STELE_MONITOR_SPLIT_VIEW_TRIES:-3}",
+      description = "Checks in a row on which the log may fail to prove a mirror's or peer's validly signed checkpoint consistent with ours before that is a SPLIT_VIEW alarm; a proof that fails is one at once (env STELE_MONITOR_SPLIT_VIEW_TRIES, default ${DEFAULT-VALUE}).")
+  int splitViewTries;
+
   @Option(names = "--audit", defaultValue = "${env:STELE_MONITOR_AUDIT:-false}",
       description = "Full audit: read every entry, recompute the tree, check every tile, entry and checkpoint; resumable (env STELE_MONITOR_AUDIT=true).")
   boolean audit;
@@ -163,7 +167,8 @@ public final class Main implements Callable<Integer> {
       keys.add(readKey("--watch-key", k));
     }
     return new MonitorConfig(logUrl, readKey("--log-key", logKey), logName, state, interval, unreachableAfter, p,
-        Optional.ofNullable(webhook), keys, watchDigests, mirrors, peers, audit, once, metricsBind, metricsPort,
+        Optional.ofNullable(webhook), keys, watchDigests, mirrors, peers, splitViewTries, audit, once, metricsBind,
+        metricsPort,
         readThreads);
   }
 

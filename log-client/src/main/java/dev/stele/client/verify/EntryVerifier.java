@@ -17,7 +17,6 @@ import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.OtherBody;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SetPayload;
-import dev.stele.client.protocol.SignedNote;
 import dev.stele.client.trust.ProtoJson;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
@@ -31,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.SignatureException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -54,9 +52,9 @@ import java.util.Optional;
  *   <li>{@link Stage#INCLUSION}: leaf = {@code Rfc6962.hashLeaf(body)}; the proof leads from it at
  *       the proof's index to the proof's root ({@link ProofVerifier}, which checks {@code index <
  *       size} and the exact proof length first);
- *   <li>{@link Stage#CHECKPOINT}: the checkpoint carries a valid signature by the log (name = the
- *       log's host, key ID, signature), its origin is the log's, and its size <em>and</em> root
- *       are the proof's;
+ *   <li>{@link Stage#CHECKPOINT}: the checkpoint is the log's ({@link Checkpoints#verify}: a
+ *       valid signature by the log under its name and key ID, the log's origin), and its size
+ *       <em>and</em> root are the proof's ({@link Checkpoints#checkTreeHead});
  *   <li>{@link Stage#TIMESTAMP}: the SET verifies over {@link SetPayload#bytes}; only now is the
  *       integrated time trusted;
  *   <li>{@link Stage#CERTIFICATE}: a signing certificate chains to a trusted CA at that signed
@@ -353,35 +351,12 @@ public final class EntryVerifier {
 
   // ---- 6. checkpoint ----
 
+  /** The checkpoint is the log's ({@link Checkpoints#verify}) and signs the proof's tree head. */
   private static Checkpoint checkCheckpoint(Inclusion inclusion, TrustedLog log)
       throws VerificationException {
-    SignedNote note = inclusion.checkpoint();
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.parse(note.text());
-    } catch (FormatException e) {
-      throw new VerificationException(Stage.CHECKPOINT, e.getMessage(), e);
-    }
-    try {
-      note.verify(List.of(log.noteVerifier()));
-    } catch (SignatureException e) {
-      throw new VerificationException(Stage.CHECKPOINT, "not signed by " + log.noteVerifier().keyName()
-          + ": " + e.getMessage(), e);
-    }
-    String name = log.checkpointName();
-    if (!checkpoint.origin().equals(name) && !checkpoint.origin().startsWith(name + " - ")) {
-      throw new VerificationException(Stage.CHECKPOINT, "origin '" + checkpoint.origin()
-          + "' is not the log '" + name + "'");
-    }
+    Checkpoint checkpoint = Checkpoints.verify(inclusion.checkpoint(), log);
     InclusionProof proof = inclusion.proof();
-    if (checkpoint.size() != proof.treeSize()) {
-      throw new VerificationException(Stage.CHECKPOINT, "tree size " + checkpoint.size()
-          + " differs from the inclusion proof's tree size " + proof.treeSize());
-    }
-    if (!checkpoint.root().equals(inclusion.rootHash())) {
-      throw new VerificationException(Stage.CHECKPOINT, "root " + checkpoint.root().hex() + " at size "
-          + checkpoint.size() + " differs from the inclusion proof's root " + inclusion.rootHash().hex());
-    }
+    Checkpoints.checkTreeHead(checkpoint, proof.treeSize(), inclusion.rootHash(), "the inclusion proof's");
     return checkpoint;
   }
 
