@@ -261,18 +261,6 @@ public final class TrustRoot {
     return out;
   }
 
-  /**
-   * Parses one DER certificate, rejecting trailing bytes.
-   *
-   * @throws FormatException naming {@code where}
-   * @deprecated DER belongs to the protocol package: call {@link Der#certificate}. Kept only
-   *     until {@code bundle.Bundle} calls that directly.
-   */
-  @Deprecated
-  public static X509Certificate certificate(byte[] der, String where) throws FormatException {
-    return Der.certificate(where, der);
-  }
-
   private static ValidityPeriod validity(JsonNode holder, String where) throws FormatException {
     Optional<JsonNode> validFor = ProtoJson.optionalObject(holder, "validFor", where);
     if (validFor.isEmpty()) {
