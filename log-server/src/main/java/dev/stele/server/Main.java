@@ -2,6 +2,7 @@ package dev.stele.server;
 
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.Signer;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.server.http.HttpVerticle;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.log.LogIdentity;
@@ -221,7 +222,7 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
-            readPool, new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+            new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool, new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared

@@ -1,6 +1,7 @@
 package dev.stele.monitor;
 
 import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.Inclusion;
 import dev.stele.merkle.Hash;
@@ -14,7 +15,6 @@ import dev.stele.merkle.tiles.TileId;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -145,7 +145,7 @@ final class EntryWalker {
           throw bad("entry " + (start + i) + " in " + bundleUrl + " hashes to " + leaf.hex() + ", but " + tileUrl
               + " has " + row.get(i).hex(), target, bundleUrl, f.bundle(),
               Map.of("entry", Long.toString(start + i), "tile", tileUrl,
-                  "tileBase64", Base64.getEncoder().encodeToString(f.tile())));
+                  "tileBase64", Encodings.base64(f.tile())));
         }
         if (i < skip) {
           if (known != null && known.width() > i && !known.get(i).equals(leaf)) {
@@ -300,7 +300,7 @@ final class EntryWalker {
     byte[] served = source.raw(id.path());
     if (!java.util.Arrays.equals(served, expected.encode())) {
       throw bad(url + " differs from the tile recomputed from the entries", target, url, served,
-          Map.of("expectedBase64", Base64.getEncoder().encodeToString(expected.encode())));
+          Map.of("expectedBase64", Encodings.base64(expected.encode())));
     }
   }
 

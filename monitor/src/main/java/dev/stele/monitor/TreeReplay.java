@@ -1,5 +1,7 @@
 package dev.stele.monitor;
 
+import dev.stele.client.protocol.Encodings;
+import dev.stele.client.protocol.FormatException;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
@@ -10,7 +12,6 @@ import dev.stele.merkle.tiles.TileReader;
 import dev.stele.merkle.tiles.TreeIntegrator;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +62,9 @@ final class TreeReplay {
     for (Map.Entry<String, String> e : saved.entrySet()) {
       try {
         TileId id = TilePath.parse(e.getKey()).tile();
-        r.edge.put(id.level(), HashTile.decode(id, Base64.getDecoder().decode(e.getValue())));
+        r.edge.put(id.level(), HashTile.decode(id, Encodings.base64("the saved tile", e.getValue())));
         r.edgeIds.put(id.level(), id);
-      } catch (TileFormatException | IllegalArgumentException ex) {
+      } catch (TileFormatException | FormatException | IllegalArgumentException ex) {
         throw new IOException("saved tree edge " + e.getKey() + " is malformed: " + ex.getMessage(), ex);
       }
     }
@@ -88,7 +89,7 @@ final class TreeReplay {
   Map<String, String> encodeEdge() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<Integer, TileId> e : edgeIds.entrySet()) {
-      out.put(e.getValue().path(), Base64.getEncoder().encodeToString(edge.get(e.getKey()).encode()));
+      out.put(e.getValue().path(), Encodings.base64(edge.get(e.getKey()).encode()));
     }
     return out;
   }

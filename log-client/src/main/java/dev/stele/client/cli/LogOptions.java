@@ -1,6 +1,7 @@
 package dev.stele.client.cli;
 
 import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.rekor.RekorClient;
 import dev.stele.client.trust.TrustRoot;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class LogOptions {
     if (logKey != null) {
       URI u = url();
       try {
-        return TrustRoot.forLogKey(u, TrustRoot.parsePemKey(Files.readString(logKey)));
+        return TrustRoot.forLogKey(u, KeyMaterial.parsePublicKey(Files.readString(logKey)));
       } catch (IOException e) {
         throw new CliException(ExitCode.INPUT, "cannot read the log key " + logKey + ": " + e);
       } catch (FormatException | InvalidKeyException e) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.TrustedLog;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.PublicKeys;
-import dev.stele.client.crypto.SignatureVerifiers;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.DsseBody;
 import dev.stele.client.protocol.EntryBody;
@@ -70,6 +70,8 @@ public final class EntryVerifier {
   private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
   private final TrustRoot trust;
+  /** Parsed signer keys: the same signers sign many of the entries one verifier sees. */
+  private final VerifierCache keys = new VerifierCache(VerifierCache.DEFAULT_CAPACITY);
 
   public EntryVerifier(TrustRoot trust) {
     this.trust = java.util.Objects.requireNonNull(trust, "trust");
@@ -147,7 +149,7 @@ public final class EntryVerifier {
 
   // ---- 1. artifact ----
 
-  private static Logged checkArtifact(byte[] bodyBytes, Artifact artifact) throws VerificationException {
+  private Logged checkArtifact(byte[] bodyBytes, Artifact artifact) throws VerificationException {
     EntryBody body;
     try {
       body = EntryKinds.parseBody(bodyBytes);
@@ -184,7 +186,7 @@ public final class EntryVerifier {
         + ", but the artifact (" + artifact + ") needs " + wanted);
   }
 
-  private static KeyMaterial checkHashedRekord(HashedRekordBody body, Artifact.Digest artifact)
+  private KeyMaterial checkHashedRekord(HashedRekordBody body, Artifact.Digest artifact)
       throws VerificationException {
     byte[] digest = body.digest();
     if (!artifact.matches(body.algorithm(), digest)) {
@@ -194,7 +196,7 @@ public final class EntryVerifier {
     }
     KeyMaterial key = body.key();
     try {
-      SignatureVerifiers.forDigest(key.publicKey(), body.algorithm()).verify(body.signature(), digest);
+      keys.forDigest(key.publicKey(), body.algorithm()).verify(body.signature(), digest);
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged signature over " + artifact
           + " does not verify under the logged " + key.describe() + ": " + e.getMessage(), e);
@@ -202,7 +204,7 @@ public final class EntryVerifier {
     return key;
   }
 
-  private static KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
+  private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
       KeyMaterial key, String kind) throws VerificationException {
     DsseEnvelope envelope = dsse.envelope();
     byte[] payload = envelope.payload();
@@ -221,7 +223,7 @@ public final class EntryVerifier {
           "the envelope's signature is not the one the log recorded");
     }
     try {
-      SignatureVerifiers.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
+      keys.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the envelope signature does not verify"
           + " under the logged " + key.describe() + ": " + e.getMessage(), e);
@@ -233,7 +235,7 @@ public final class EntryVerifier {
   }
 
   /** intoto 0.0.2 (PROTOCOL.md 3.3): signatures are base64 of the base64 signature text. */
-  private static KeyMaterial checkIntoto(OtherBody body, Artifact.Dsse dsse, String kind)
+  private KeyMaterial checkIntoto(OtherBody body, Artifact.Dsse dsse, String kind)
       throws VerificationException {
     try {
       JsonNode content = ProtoJson.object(body.spec(), "content", "spec");

@@ -1,5 +1,6 @@
 package dev.stele.server.http;
 
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.EntryId;
 import dev.stele.merkle.Hash;
 import dev.stele.server.log.LogIdentity;
@@ -17,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
  * and shared by every HTTP verticle instance.
  *
  * @param verifyPool runs entry validation and signature checks, unordered, one thread per core
+ * @param verifierCache the parsed signer keys entry validation reuses (bounded; see its class)
  * @param readPool runs store reads and proof building, unordered
  */
 public record LogServices(
@@ -26,6 +28,7 @@ public record LogServices(
     LogIdentity identity,
     ServerMetrics metrics,
     WorkerExecutor verifyPool,
+    VerifierCache verifierCache,
     WorkerExecutor readPool,
     TileCache<Buffer> tileCache,
     TileCache<Buffer> bundleCache,

@@ -2,6 +2,7 @@ package dev.stele.server.rekor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.protocol.CanonicalEntry;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
@@ -32,7 +33,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +72,7 @@ public final class RekorRoutes {
     byte[] proposal = body(ctx);
     if (proposal == null) return;
     log.verifyPool()
-        .executeBlocking(() -> canonicalize(proposal), false)
+        .executeBlocking(() -> checked(() -> EntryKinds.canonicalize(proposal, log.verifierCache())), false)
         .compose(entry -> Future.fromCompletionStage(
             log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
             ctx.vertx().getOrCreateContext())
@@ -87,10 +87,6 @@ public final class RekorRoutes {
   }
 
   private record Created(String id, Buffer json) {}
-
-  private static CanonicalEntry canonicalize(byte[] proposal) throws ApiException {
-    return checked(() -> EntryKinds.canonicalize(proposal));
-  }
 
   private interface Canonicalization {
     CanonicalEntry run() throws InvalidEntryException;
@@ -215,7 +211,7 @@ public final class RekorRoutes {
         ? Future.succeededFuture(List.of())
         : log.verifyPool().executeBlocking(() -> {
           List<Hash> hs = new ArrayList<>();
-          for (JsonNode p : proposed) hs.add(checked(() -> EntryKinds.canonicalize(p)).leafHash());
+          for (JsonNode p : proposed) hs.add(checked(() -> EntryKinds.canonicalize(p, log.verifierCache())).leafHash());
           return hs;
         }, false);
     fromEntries
@@ -351,8 +347,8 @@ public final class RekorRoutes {
     }
     if (k.content() == null) throw ApiException.badRequest("publicKey.content is required");
     try {
-      return KeyMaterial.parse(Base64.getDecoder().decode(k.content()));
-    } catch (IllegalArgumentException | FormatException e) {
+      return KeyMaterial.parse(Encodings.base64("publicKey.content", k.content()));
+    } catch (FormatException e) {
       throw ApiException.badRequest("publicKey.content must be base64 of a PEM public key or certificate: " + e.getMessage());
     }
   }
