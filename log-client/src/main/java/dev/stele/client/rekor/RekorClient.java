@@ -6,11 +6,11 @@ import dev.stele.client.protocol.CanonicalEntry;
 import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.InvalidEntryException;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.client.protocol.TreeInfo;
-import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ConsistencyProof;
@@ -264,7 +264,7 @@ public final class RekorClient {
   public PublicKey publicKey() throws LogClientException {
     Answer r = send("get the log's public key", get(uri("/api/v1/log/publicKey")), 200);
     try {
-      return TrustRoot.parsePemKey(new String(r.body(), StandardCharsets.UTF_8));
+      return KeyMaterial.parsePublicKey(new String(r.body(), StandardCharsets.UTF_8));
     } catch (FormatException e) {
       throw malformed("the public key", r, e);
     }

@@ -68,18 +68,6 @@ public final class TrustRoot {
   }
 
   /**
-   * Parses the PEM {@code PUBLIC KEY} of one log, as {@code GET /api/v1/log/publicKey} serves it.
-   *
-   * @throws FormatException if the text is not one PEM public key of a supported type
-   * @deprecated PEM belongs to the protocol package: call {@link KeyMaterial#parsePublicKey}.
-   *     Kept only until {@code RekorClient.publicKey()} calls that directly.
-   */
-  @Deprecated
-  public static PublicKey parsePemKey(String pem) throws FormatException {
-    return KeyMaterial.parsePublicKey(pem);
-  }
-
-  /**
    * Parses a Sigstore trusted root (media type version 0.1 or 0.2).
    *
    * @throws FormatException naming the JSON path of the first problem

@@ -1,5 +1,6 @@
 package dev.stele.client.verify;
 
+import dev.stele.client.protocol.Encodings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.TrustedLog;
 import dev.stele.client.crypto.HashAlgorithm;
@@ -32,7 +33,6 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -277,7 +277,7 @@ public final class EntryVerifier {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the in-toto statement is not JSON", e);
     }
     String alg = subject.algorithm().rekorName();
-    String hex = HexFormat.of().formatHex(subject.digest());
+    String hex = Encodings.hex(subject.digest());
     List<String> seen = new ArrayList<>();
     for (JsonNode s : statement.path("subject")) {
       for (Iterator<Map.Entry<String, JsonNode>> it = s.path("digest").fields(); it.hasNext(); ) {
