@@ -8,6 +8,8 @@ import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
@@ -131,22 +133,24 @@ final class LogLoader {
   private static void checkLastDataTile(RocksLogStore store, long size)
       throws IOException, StartupException {
     if (size == 0) return;
-    long tile = (size - 1) >>> 8;
-    int width = (int) (size - (tile << 8));
+    TileId last = TileMath.dataTile(size - 1, size);
+    long tile = last.index();
+    int width = last.width();
+    long first = TileMath.firstIndex(last);
     HashTile row = store.tile(0, tile);
     if (row == null) throw new StartupException("data tile 0/" + tile + " is missing; the store is corrupt");
     if (row.width() != width) {
       throw new StartupException("data tile 0/" + tile + " has width " + row.width() + ", expected "
           + width + " for size " + size + "; the store is corrupt");
     }
-    List<StoredEntry> entries = store.entries(tile << 8, width);
+    List<StoredEntry> entries = store.entries(first, width);
     if (entries.size() != width) {
       throw new StartupException("data tile 0/" + tile + " covers " + width + " entries but only "
           + entries.size() + " are stored; the store is corrupt");
     }
     for (int i = 0; i < width; i++) {
       if (!Rfc6962.hashLeaf(entries.get(i).bodyUnsafe()).equals(row.get(i))) {
-        throw new StartupException("entry " + ((tile << 8) + i) + " does not hash to its leaf in tile 0/"
+        throw new StartupException("entry " + (first + i) + " does not hash to its leaf in tile 0/"
             + tile + "; the store is corrupt");
       }
     }

@@ -8,6 +8,7 @@ import dev.stele.server.http.LogServices;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
+import dev.stele.server.read.LogReader;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
 import dev.stele.server.sign.LogKeys;
@@ -210,7 +211,8 @@ public final class Main implements Callable<Integer> {
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
-        sequencer = new Sequencer(storeDecorator.apply(store), head, signer,
+        SequencerStore writes = storeDecorator.apply(store);
+        sequencer = new Sequencer(writes, head, signer,
             new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
@@ -221,8 +223,12 @@ public final class Main implements Callable<Integer> {
         vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
         WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
-        LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
-            new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool, new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+        // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
+        // decorator reaches them too.
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
+            new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
+            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared

@@ -11,6 +11,7 @@ import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ProofVerifier;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
@@ -132,15 +133,16 @@ final class TestServer implements AutoCloseable {
     Checkpoint cp = Checkpoint.parse(note.text());
     if (cp.size() != s.size() || !cp.root().equals(s.root())) throw new AssertionError("checkpoint != tree state");
     if (store.lastEntryIndex() != s.size() - 1) throw new AssertionError("entries end at " + store.lastEntryIndex());
-    for (long t = 0; t << 8 < s.size(); t++) {
-      int width = (int) Math.min(256, s.size() - (t << 8));
-      HashTile row = store.readTiles(List.of(new TileId(0, t, width))).get(0);
-      List<StoredEntry> entries = store.entries(t << 8, width);
-      if (entries.size() != width) throw new AssertionError("tile " + t + " has " + entries.size() + " entries");
-      for (int i = 0; i < width; i++) {
+    for (long t = 0; t < TileMath.tileCount(0, s.size()); t++) {
+      TileId id = TileId.atSize(0, t, s.size());
+      long first = TileMath.firstIndex(id);
+      HashTile row = store.readTiles(List.of(id)).get(0);
+      List<StoredEntry> entries = store.entries(first, id.width());
+      if (entries.size() != id.width()) throw new AssertionError(id + " has " + entries.size() + " entries");
+      for (int i = 0; i < id.width(); i++) {
         Hash leaf = Rfc6962.hashLeaf(entries.get(i).bodyUnsafe());
-        if (!row.get(i).equals(leaf)) throw new AssertionError("tile row differs at " + ((t << 8) + i));
-        if (store.findIndex(leaf) != (t << 8) + i) throw new AssertionError("leaf index wrong at " + ((t << 8) + i));
+        if (!row.get(i).equals(leaf)) throw new AssertionError("tile row differs at " + (first + i));
+        if (store.findIndex(leaf) != first + i) throw new AssertionError("leaf index wrong at " + (first + i));
       }
     }
     Hash root = s.size() == 0 ? Rfc6962.EMPTY_ROOT : TileProofBuilder.root(store, s.size());

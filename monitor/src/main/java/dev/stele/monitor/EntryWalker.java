@@ -12,6 +12,7 @@ import dev.stele.merkle.tiles.EntryBundle;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ final class EntryWalker {
       List<MonitorState.Seen> earlier, Visitor visitor, Progress progress) throws AlarmException, IOException {
     long to = target.checkpoint().size();
     long firstTile = replay.size() >>> TileId.HEIGHT;
-    long endTile = (to + TileId.FULL_WIDTH - 1) >>> TileId.HEIGHT;
+    long endTile = TileMath.tileCount(0, to);
     Deque<CompletableFuture<Fetched>> ahead = new ArrayDeque<>();
     long next = firstTile;
     for (long t = firstTile; t < endTile; t++) {
@@ -117,7 +118,7 @@ final class EntryWalker {
       }
       Fetched f = await(ahead.removeFirst());
       TileId id = f.id();
-      long start = id.index() << TileId.HEIGHT;
+      long start = TileMath.firstIndex(id);
       String bundleUrl = source.http().url("/" + id.entriesPath());
       List<byte[]> entries;
       HashTile row;

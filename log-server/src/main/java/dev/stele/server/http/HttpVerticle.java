@@ -1,6 +1,7 @@
 package dev.stele.server.http;
 
 import dev.stele.server.rekor.RekorRoutes;
+import dev.stele.server.rekor.SearchRoutes;
 import dev.stele.server.tiles.TileRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the router (routes, body limit, one failure handler) and listens. Nothing else: the
- * handlers live in {@link RekorRoutes} and {@link TileRoutes}.
+ * handlers live in {@link RekorRoutes}, {@link SearchRoutes} and {@link TileRoutes}.
  */
 public final class HttpVerticle extends VerticleBase {
   private final LogServices log;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   Router router() {
     Router router = Router.router(vertx);
     RekorRoutes rekor = new RekorRoutes(log);
+    SearchRoutes search = new SearchRoutes(log);
     TileRoutes tiles = new TileRoutes(log);
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(log.bodyLimit());
 
@@ -67,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     route(router, HttpMethod.GET, "/api/v1/log", "log_info").handler(rekor::logInfo);
     route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
-    post(router, "/api/v1/index/retrieve", "search_index", body).handler(rekor::searchIndex);
+    post(router, "/api/v1/index/retrieve", "search_index", body).handler(search::search);
 
     route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
     route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);

@@ -134,7 +134,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The identity written when the store was created, if it has been. */
   public Optional<LogIdentity> identity() throws StorageException {
-    byte[] v = get(meta, Keys.META_IDENTITY, "read log identity");
+    byte[] v = get(meta, Keys.metaIdentity(), "read log identity");
     return v == null ? Optional.empty() : Optional.of(Records.identity(v));
   }
 
@@ -142,7 +142,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   public void createIdentity(LogIdentity id) throws StorageException {
     if (identity().isPresent()) throw new StorageException("log identity already exists");
     try {
-      db.put(meta, syncWrite, Keys.META_IDENTITY, Records.identity(id));
+      db.put(meta, syncWrite, Keys.metaIdentity(), Records.identity(id));
     } catch (RocksDBException e) {
       throw new StorageException("write log identity", e);
     }
@@ -150,7 +150,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The tree state of the last committed batch; empty for a log that has never committed. */
   public Optional<TreeState> treeState() throws StorageException {
-    byte[] v = get(meta, Keys.META_TREE, "read tree state");
+    byte[] v = get(meta, Keys.metaTree(), "read tree state");
     return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
   }
 
@@ -301,7 +301,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
         wb.put(tiles, Keys.tile(t.getKey().level(), t.getKey().index()), t.getValue().encode());
       }
-      wb.put(meta, Keys.META_TREE, Records.treeState(batch.state()));
+      wb.put(meta, Keys.metaTree(), Records.treeState(batch.state()));
       db.write(syncWrite, wb);
       for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
         tileCache.offer(t.getKey().level(), t.getKey().index(), t.getValue());
