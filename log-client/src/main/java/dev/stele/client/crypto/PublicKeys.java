@@ -29,7 +29,7 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * Public keys: parsing from DER, their type, and the identity a transparency log gives a key.
  *
  * <p>The <b>log ID</b> is SHA-256 of the key's DER SubjectPublicKeyInfo; the <b>key hint</b> is its
- * first four bytes (Rekor v1 API, PROTOCOL.md sections 4 and 7.1). Keys returned here come from
+ * first four bytes (Rekor v1 API, docs/protocol.md sections 4 and 7.1). Keys returned here come from
  * the JDK's key factories, so {@link PublicKey#getEncoded()} is the canonical DER encoding: named
  * curve, uncompressed point, NULL RSA parameters.
  */

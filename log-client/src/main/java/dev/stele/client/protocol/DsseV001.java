@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code dsse} 0.0.1 (PROTOCOL.md 3.2; Rekor v1 API). Proposed:
+ * {@code dsse} 0.0.1 (docs/protocol.md 3.2; Rekor v1 API). Proposed:
  *
  * <pre>
  * {"proposedContent":{"envelope":"&lt;DSSE envelope JSON, as a string&gt;","verifiers":["&lt;base64 PEM&gt;", ...]}}

@@ -7,7 +7,7 @@ import java.util.HexFormat;
  * The one home of base64 and hexadecimal in Stele: every decoder checks the whole text before
  * it decodes, and says in its message which character, at which position, breaks which rule.
  *
- * <p>Which rule applies where (PROTOCOL.md section 1):
+ * <p>Which rule applies where (docs/protocol.md section 1):
  *
  * <table>
  *   <caption>Accepted text forms</caption>

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The entry kinds this log accepts, and the one place their canonical bodies are made
- * (PROTOCOL.md section 3):
+ * (docs/protocol.md section 3):
  *
  * <ul>
  *   <li>{@code hashedrekord} 0.0.1: a signature over an artifact digest;

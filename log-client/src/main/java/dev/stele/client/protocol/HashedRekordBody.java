@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A {@code hashedrekord} 0.0.1 body (PROTOCOL.md 3.1): a signature over an artifact's digest, and
+ * A {@code hashedrekord} 0.0.1 body (docs/protocol.md 3.1): a signature over an artifact's digest, and
  * the key or certificate that made it.
  */
 public final class HashedRekordBody implements EntryBody {

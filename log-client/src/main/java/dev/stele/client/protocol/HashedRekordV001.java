@@ -11,7 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 
 /**
- * {@code hashedrekord} 0.0.1 (PROTOCOL.md 3.1; Rekor v1 API). The proposed spec and the stored
+ * {@code hashedrekord} 0.0.1 (docs/protocol.md 3.1; Rekor v1 API). The proposed spec and the stored
  * spec have the same shape:
  *
  * <pre>

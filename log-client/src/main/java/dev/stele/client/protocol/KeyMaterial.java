@@ -26,7 +26,7 @@ import org.bouncycastle.asn1.ASN1TaggedObject;
 /**
  * The public key an entry names, as PEM text: a {@code PUBLIC KEY} block, a {@code CERTIFICATE}
  * block, or a chain of certificates (leaf first, each signed by the next). Parsed once, with
- * its canonical PEM (every block re-encoded in the {@link Pem} layout; PROTOCOL.md 3.1) and the
+ * its canonical PEM (every block re-encoded in the {@link Pem} layout; docs/protocol.md 3.1) and the
  * identities a certificate names (its subject alternative names, for the search index).
  *
  * <p>Immutable.

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * and the text forms of keys ({@code vkey}: {@code <name>+<hex key ID>+base64(type ‖ key)};
  * {@code skey}: {@code PRIVATE+KEY+<name>+<hex key ID>+base64(type ‖ seed)}).
  *
- * <p>Key IDs (PROTOCOL.md 7.1, 7.2):
+ * <p>Key IDs (docs/protocol.md 7.1, 7.2):
  *
  * <ul>
  *   <li>Rekor v1, every key type: SHA-256(DER SubjectPublicKeyInfo)[:4], i.e. the first four

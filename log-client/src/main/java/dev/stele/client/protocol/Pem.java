@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * PEM (RFC 7468 textual encoding): strict parsing of one block or a chain of blocks, and the one
- * output layout the log stores (the layout of Go's {@code pem.Encode}, PROTOCOL.md section 3.1):
+ * output layout the log stores (the layout of Go's {@code pem.Encode}, docs/protocol.md section 3.1):
  *
  * <pre>
  * -----BEGIN TYPE-----\n

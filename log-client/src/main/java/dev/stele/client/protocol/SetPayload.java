@@ -4,7 +4,7 @@ import dev.stele.merkle.Hash;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes a signed entry timestamp (SET) signs (PROTOCOL.md section 5): the RFC 8785
+ * The bytes a signed entry timestamp (SET) signs (docs/protocol.md section 5): the RFC 8785
  * canonical JSON of exactly four members,
  *
  * <pre>

@@ -12,7 +12,7 @@
  * the two sides cannot drift apart. Parsers take input from the network and report problems as
  * checked exceptions ({@link dev.stele.client.protocol.FormatException},
  * {@link dev.stele.client.protocol.InvalidEntryException}) whose messages say what is wrong and
- * where. Sources are PROTOCOL.md (which cites the Rekor v1 API), RFC 8785, RFC 7468 and the
+ * where. Sources are docs/protocol.md (which cites the Rekor v1 API), RFC 8785, RFC 7468 and the
  * C2SP signed-note and tlog-checkpoint specifications.
  */
 package dev.stele.client.protocol;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The proposed entries a client sends to {@code POST /api/v1/log/entries} (PROTOCOL.md 3.1,
+ * The proposed entries a client sends to {@code POST /api/v1/log/entries} (docs/protocol.md 3.1,
  * 3.2), exactly as the Sigstore clients send them.
  */
 public final class ProposedEntries {

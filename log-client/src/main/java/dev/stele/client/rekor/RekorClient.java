@@ -26,7 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A client of the Rekor v1 REST API (PROTOCOL.md 2) over the one {@link HttpTransport}.
+ * A client of the Rekor v1 REST API (docs/protocol.md 2) over the one {@link HttpTransport}.
  *
  * <ul>
  *   <li>Every call has deadlines. Failures to connect, deadlines, {@code 429} and {@code 5xx}

@@ -31,14 +31,14 @@ import java.util.Objects;
  *
  * <p><b>The origin rule.</b> A log's name is the lower-case host of its URL, without scheme or
  * port ({@link TrustedLog#checkpointName}): the name its signature lines carry, which
- * sigstore-java compares with the host of the log's URL (PROTOCOL.md 7.1). The origin line must
+ * sigstore-java compares with the host of the log's URL (docs/protocol.md 7.1). The origin line must
  * be one of
  *
  * <ul>
  *   <li>{@code <name>} itself: a C2SP checkpoint's origin is a schema-less URL, and a log at the
- *       root of its host (Rekor v2, a tlog-tiles log) names itself by its host (PROTOCOL.md 7.2, 9);
+ *       root of its host (Rekor v2, a tlog-tiles log) names itself by its host (docs/protocol.md 7.2, 9);
  *   <li>{@code <name> - <tree ID>}, the tree ID in canonical decimal (digits only, no leading
- *       zero, at most 2^63 - 1): Rekor v1's {@code "<hostname> - <treeID>"} (PROTOCOL.md 4, 7.1),
+ *       zero, at most 2^63 - 1): Rekor v1's {@code "<hostname> - <treeID>"} (docs/protocol.md 4, 7.1),
  *       which Stele's log writes.
  * </ul>
  *
@@ -115,7 +115,7 @@ public final class Checkpoints {
    * info's {@code treeSize} and {@code rootHash}; an inclusion proof's {@code treeSize} and
    * {@code rootHash}) must state exactly the checkpoint's. The fields are unsigned, and clients
    * compute with them (sigstore-java checks the proof against {@code treeSize}/{@code rootHash}
-   * and compares only the root with the checkpoint, PROTOCOL.md 6), so an answer whose fields
+   * and compares only the root with the checkpoint, docs/protocol.md 6), so an answer whose fields
    * differ from its signature misleads some client, and is refused by all of Stele's.
    *
    * @param signed the verified checkpoint

@@ -234,7 +234,7 @@ public final class EntryVerifier {
     return key;
   }
 
-  /** intoto 0.0.2 (PROTOCOL.md 3.3): signatures are base64 of the base64 signature text. */
+  /** intoto 0.0.2 (docs/protocol.md 3.3): signatures are base64 of the base64 signature text. */
   private KeyMaterial checkIntoto(OtherBody body, Artifact.Dsse dsse, String kind)
       throws VerificationException {
     try {

@@ -132,7 +132,7 @@ class EntryKindsTest {
         "signature does not verify under the given certificate's public key");
   }
 
-  /** The stored PEM is re-encoded: differently wrapped PEMs give the same leaf (PROTOCOL.md 2.2). */
+  /** The stored PEM is re-encoded: differently wrapped PEMs give the same leaf (docs/protocol.md 2.2). */
   @Test
   void hashedRekord_pemReencoded_sameLeafForDifferentWrapping() throws Exception {
     KeyPair pair = TestKeys.p256();

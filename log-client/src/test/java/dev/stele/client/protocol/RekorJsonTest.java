@@ -116,7 +116,7 @@ class RekorJsonTest {
         "invalid-checkpoint-signature_fail", "checkpoint-signature",
         "bundle-with-bad-checkpoint-signature.sigstore.json", "checkpoint-signature",
         "inclusion-proof-corrupted-hash_fail", "inclusion",
-        // Its inclusion proof has no checkpoint, which the API requires (PROTOCOL.md section 6):
+        // Its inclusion proof has no checkpoint, which the API requires (docs/protocol.md section 6):
         // rejected at the boundary; invalidInclusionProof_alsoFailsTheProof checks the proof itself.
         "invalid-inclusion-proof_fail", "format",
         "set-invalid-signature_fail", "set",

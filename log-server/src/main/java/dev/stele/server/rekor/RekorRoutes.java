@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Rekor v1 REST API (PROTOCOL.md section 2) but for search ({@link SearchRoutes}): HTTP in,
+ * The Rekor v1 REST API (docs/protocol.md section 2) but for search ({@link SearchRoutes}): HTTP in,
  * HTTP out, nothing else. Each handler reads its parameters on the event loop (path and query
  * strings only), hands JSON parsing, store reads and proof building to the read pool and
  * signature checks to the verify pool (both unordered), and answers on the request's own context.
