@@ -41,6 +41,7 @@ public final class Admission {
 
   /** Runs a canonicalization and applies the log's own limits to its result. */
   private static CanonicalEntry checked(Canonicalization c) throws InvalidRequestException {
+    assert Blocking.offEventLoop("entry validation and signature checks");
     CanonicalEntry entry;
     try {
       entry = c.run();

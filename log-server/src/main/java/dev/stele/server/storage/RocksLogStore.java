@@ -4,6 +4,7 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.server.log.Blocking;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TileCache;
@@ -239,6 +240,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   public List<StoredEntry> entries(long from, int count) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: read entries");
     List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       long next = from;
@@ -257,6 +259,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The index of the last entry stored, or -1 if there is none. */
   public long lastEntryIndex() throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: find the last entry");
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       it.seekToLast();
       long last = it.isValid() ? Keys.index(it.key()) : -1;
@@ -269,6 +272,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
   public List<Long> search(String key, int limit) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: search");
     byte[] prefix = Keys.searchPrefix(key);
     byte[] upper = prefix.clone();
     upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
@@ -290,6 +294,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   @Override
   public void commit(Batch batch) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: commit");
     try (WriteBatch wb = new WriteBatch()) {
       for (Batch.Appended a : batch.entries()) {
         StoredEntry e = a.entry();
@@ -324,6 +329,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   private byte[] get(ColumnFamilyHandle cf, byte[] key, String op) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     try {
       return db.get(cf, key);
     } catch (RocksDBException e) {
@@ -333,6 +339,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   private List<byte[]> multiGet(ColumnFamilyHandle cf, List<byte[]> keys, String op)
       throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     if (keys.isEmpty()) return List.of();
     try {
       return db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);
