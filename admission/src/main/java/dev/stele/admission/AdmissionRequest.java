@@ -69,7 +69,8 @@ record AdmissionRequest(String uid, String group, String kind, String subResourc
 
   /** {@code Pod default/web}, {@code Deployment team/api}, for messages and logs. */
   String describe() {
-    String objectName = !name.isEmpty() ? name : object != null ? object.at("/metadata/generateName").asText("") + "*" : "";
+    String generated = object != null ? object.at("/metadata/generateName").asText("") : "";
+    String objectName = !name.isEmpty() ? name : !generated.isEmpty() ? generated + "*" : "";
     return kind + (subResource.isEmpty() ? "" : "/" + subResource) + " "
         + (namespace.isEmpty() ? "" : namespace + "/") + objectName;
   }
