@@ -22,7 +22,12 @@ function show(view) {
   for (const v of views) $(v).hidden = v !== view;
   $('nav-log').classList.toggle('current', view === 'log-view');
   $('nav-search').classList.toggle('current', view === 'search-view');
-  if (view !== 'log-view') stopLog();
+  if (view !== 'log-view') {
+    stopLog();
+    replace($('log-view'));
+  }
+  // A view left behind is emptied, so that nothing of an earlier entry can pass for the next one.
+  if (view !== 'entry-view') replace($('entry-view'));
 }
 
 function kindChanged() {
@@ -58,11 +63,13 @@ async function route() {
       if (kind === 'key') $('search-pem').value = q.get('q') || '';
       else $('search-text').value = q.get('q') || '';
       kindChanged();
+      $('latest').hidden = true;
       await showResults($('search-results'), kind, q.get('q') || '', Number(q.get('page') || '1'));
     } else {
       show('search-view');
       replace($('search-results'));
       kindChanged();
+      $('latest').hidden = false;
       await showLatest($('latest-entries'));
     }
   } catch (e) {

@@ -229,8 +229,12 @@ function tilePicture(size) {
   });
   return el('div', {id: 'tile-picture'},
     svg('svg', {viewBox: '0 0 ' + W + ' ' + H, class: 'tiles', role: 'img', 'aria-label': 'the tiles of the tree'}, children),
-    el('p', {class: 'muted'}, levels.map(l => 'level ' + l.level + ': ' + l.hashes + ' hashes, ' + l.full + ' full tiles'
-      + (l.partial ? ' and one partial of ' + l.partial : '')).join('; ') + '.'));
+    el('p', {class: 'muted', id: 'tile-summary'}, levels.map(l => 'level ' + l.level + ': ' + plural(l.hashes, 'hash', 'hashes')
+      + ' in ' + plural(l.full, 'full tile', 'full tiles') + (l.partial ? ' and a partial one of ' + l.partial : '')).join('; ') + '.'));
+}
+
+function plural(n, one, many) {
+  return n + ' ' + (n === 1 ? one : many);
 }
 
 function trustCard(section) {
