@@ -111,7 +111,12 @@ async function readKeyFile() {
 async function hashArtifact() {
   const f = $('search-artifact-file').files[0];
   if (!f) return;
-  $('search-text').value = await fileDigest(f);
+  try {
+    $('search-text').value = await fileDigest(f);
+  } catch (e) {
+    replace($('search-results'), errorBox('Cannot hash the file: ' + e.message));
+    return;
+  }
   $('search-form').requestSubmit();
 }
 

@@ -3,7 +3,7 @@
 // entry offline: `stele verify-blob --bundle`. Protobuf JSON: bytes base64, 64-bit integers as
 // decimal strings, zero values left out.
 
-import {b64, fromB64, fromHex, hex, sha256, text} from './bytes.js';
+import {NO_WEBCRYPTO, b64, fromB64, fromHex, hex, sha256, text} from './bytes.js';
 
 export const MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
@@ -38,7 +38,10 @@ export function tlogEntry(entry, body) {
 
 /** The verification material for a signer: a public-key hint, or the certificate(s). */
 function material(signer) {
-  if (signer.type === 'key') return {publicKey: {hint: signer.fingerprint}};
+  if (signer.type === 'key') {
+    if (!signer.fingerprint) throw new Error(NO_WEBCRYPTO);
+    return {publicKey: {hint: signer.fingerprint}};
+  }
   if (signer.certificates.length === 1) return {certificate: {rawBytes: b64(signer.certificates[0].der)}};
   return {x509CertificateChain: {certificates: signer.certificates.map(c => ({rawBytes: b64(c.der)}))}};
 }

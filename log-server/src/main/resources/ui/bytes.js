@@ -55,8 +55,21 @@ export function fromB64Loose(s, what = 'base64') {
   return fromB64(s.replace(/\s+/g, ''), what);
 }
 
+/** Browsers offer WebCrypto only to secure contexts: HTTPS pages, and http://localhost. */
+export const NO_WEBCRYPTO = 'this browser offers WebCrypto only on HTTPS pages and on localhost';
+
 export async function sha256(bytes) {
+  if (!globalThis.crypto || !crypto.subtle) throw new Error(NO_WEBCRYPTO);
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+/** Hex SHA-256 for display, or null where WebCrypto is unavailable (the rest of the page still works). */
+export async function fingerprint(bytes) {
+  try {
+    return hex(await sha256(bytes));
+  } catch (e) {
+    return null;
+  }
 }
 
 export function concat(...parts) {

@@ -1,8 +1,8 @@
 // Reading an entry's canonical body (docs/protocol.md section 3) into what a person wants to
 // know: the kind, the artifact digest, and who signed (a key or a certificate).
 
-import {fromB64, hex, pemBlocks, sha256, text, utf8} from './bytes.js';
-import {describeKey, keyFingerprint, parseCertificate} from './x509.js';
+import {fromB64, pemBlocks, text} from './bytes.js';
+import * as x509 from './x509.js';
 
 /**
  * An entry of an API answer ({"<entry ID>": LogEntry}) as {uuid, ...LogEntry}; throws unless it
@@ -22,8 +22,9 @@ export function fromAnswer(answer) {
 /**
  * The body, read: {kind, apiVersion, json, digest: {algorithm, value} | null, signature (base64)
  * | null, signers: [Signer], dsse: {payloadHash, envelopeHash} | null}. A Signer is {pem,
- * pemBase64, type: 'key' | 'certificate', key, fingerprint, indexKey, certificates}. Throws for a
- * body that is not JSON; kinds it does not know come back with what could be read.
+ * pemBase64, type: 'key' | 'certificate', key, fingerprint, certificates}. Throws for a
+ * body that is not JSON; kinds it does not know come back with what could be read. Fingerprints
+ * are null where the browser offers no WebCrypto.
  */
 export async function readBody(bodyBase64) {
   const bytes = fromB64(bodyBase64, 'the body');
@@ -61,18 +62,17 @@ async function signer(pemBase64, signature) {
   if (typeof pemBase64 !== 'string') throw new Error('the body names no key or certificate');
   const pem = text(fromB64(pemBase64, 'the key'));
   const blocks = pemBlocks(pem);
-  const s = {pem, pemBase64, signature: signature || null, certificates: [],
-    indexKey: hex(await sha256(utf8(pem)))};
+  const s = {pem, pemBase64, signature: signature || null, certificates: []};
   if (blocks[0].type === 'PUBLIC KEY') {
     s.type = 'key';
     s.spki = blocks[0].der;
   } else {
     s.type = 'certificate';
-    for (const b of blocks) s.certificates.push(await parseCertificate(b.der));
+    for (const b of blocks) s.certificates.push(await x509.parseCertificate(b.der));
     s.spki = s.certificates[0].spki;
   }
-  s.key = describeKey(s.spki);
-  s.fingerprint = await keyFingerprint(s.spki);
+  s.key = x509.describeKey(s.spki);
+  s.fingerprint = await x509.keyFingerprint(s.spki);
   return s;
 }
 
@@ -82,7 +82,7 @@ export function signerSummary(body) {
   if (!s) return '';
   if (s.type === 'certificate') {
     const c = s.certificates[0];
-    return c.sans.length ? c.sans[0].value : 'certificate ' + c.fingerprint.slice(0, 16);
+    return c.sans.length ? c.sans[0].value : 'certificate ' + x509.nameText(c.subject);
   }
-  return s.key + ' ' + s.fingerprint.slice(0, 16);
+  return s.key + (s.fingerprint ? ' ' + s.fingerprint.slice(0, 16) : '');
 }

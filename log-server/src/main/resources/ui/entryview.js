@@ -2,7 +2,7 @@
 // evidence for it holds, checked here in the browser.
 
 import {dsseBundle, hashedRekordBundle} from './bundle.js';
-import {fromB64, hex} from './bytes.js';
+import {NO_WEBCRYPTO, fromB64, hex} from './bytes.js';
 import {dl, download, el, errorBox, link, mono, replace, utc} from './dom.js';
 import {readBody} from './entry.js';
 import {trustedKey} from './trust.js';
@@ -56,7 +56,8 @@ function signers(entry, body) {
     if (s.type === 'key') {
       out.appendChild(dl([
         ['Public key', s.key],
-        ['Key fingerprint', [mono(s.fingerprint), el('span', {class: 'muted'}, ' SHA-256 of the DER public key')]],
+        ['Key fingerprint', s.fingerprint ? [mono(s.fingerprint), el('span', {class: 'muted'}, ' SHA-256 of the DER public key')]
+          : el('span', {class: 'muted'}, 'not computed: ' + NO_WEBCRYPTO)],
         ['Search', keySearch],
       ], 'signer key'));
       continue;
@@ -74,8 +75,8 @@ function signers(entry, body) {
       ['Valid', [c.notBefore.toISOString() + ' to ' + c.notAfter.toISOString() + ' ',
         el('span', {class: valid ? 'pass' : 'fail'}, valid ? '(valid when integrated)' : '(NOT valid when integrated)')]],
       ['Serial', mono(c.serial)],
-      ['Public key', s.key + ', fingerprint ' + s.fingerprint],
-      ['Certificate SHA-256', mono(c.fingerprint)],
+      ['Public key', s.key + (s.fingerprint ? ', fingerprint ' + s.fingerprint : '')],
+      ['Certificate SHA-256', c.fingerprint ? mono(c.fingerprint) : null],
       ['Chain', s.certificates.length > 1 ? el('ol', {}, s.certificates.slice(1).map(x => el('li', {}, nameText(x.subject))))
         : null],
       ['Search', keySearch],
@@ -124,9 +125,9 @@ function withoutUuid(entry) {
 }
 
 async function verify(entry, list, verdict, keyNote) {
-  if (!crypto.subtle) {
+  if (!globalThis.crypto || !crypto.subtle) {
     verdict.dataset.state = 'fail';
-    replace(verdict, 'Not verified: this browser offers WebCrypto only on HTTPS pages and on localhost.');
+    replace(verdict, 'Not verified: ' + NO_WEBCRYPTO + '.');
     return;
   }
   let key;

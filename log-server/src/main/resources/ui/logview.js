@@ -19,6 +19,7 @@ let generation = 0; // a view's polling loop stops when another view (or another
 let live = []; // [{t (ms), size}]
 let history = []; // [{t (ms), size}] from integrated times
 let historySize = -1;
+let historyAt = 0;
 
 /** Shows the log view in target and keeps it current until stop(). */
 export function showLog(target) {
@@ -86,8 +87,11 @@ async function refresh(parts) {
         + ': the log\'s signature, verified'),
       verified.others.map(s => el('li', {}, el('span', {class: 'badge other'}, 'other'), ' ', s.name + ' key ID ' + hex(s.keyId)
         + ': another key (a witness cosignature, say); not checked here'))) : null);
-  if (size !== historySize) {
+  // The history is sampled again when the tree has grown by a twentieth or a minute has passed,
+  // not at every poll: each sample is an entry read with its proof.
+  if (size !== historySize && (size >= historySize * 1.05 || Date.now() - historyAt > 60000)) {
     historySize = size;
+    historyAt = Date.now();
     try {
       history = await sampleHistory(size);
     } catch (e) {

@@ -3,13 +3,14 @@
 // numbers in it; the page runs them one by one and shows each result.
 
 import * as der from './der.js';
-import {concat, equal, fromB64, fromHex, hex, pemBlocks, sha256, utf8} from './bytes.js';
+import {NO_WEBCRYPTO, concat, equal, fromB64, fromHex, hex, pemBlocks, sha256, utf8} from './bytes.js';
 
 /**
  * The log's key from its PEM: {key (a WebCrypto ECDSA P-256 verify key), spki, logId (SHA-256 of
  * the SPKI, 32 bytes), pem}. The log key is ECDSA P-256 (protocol section 1).
  */
 export async function logKey(pem) {
+  if (!globalThis.crypto || !crypto.subtle) throw new Error(NO_WEBCRYPTO);
   const blocks = pemBlocks(pem);
   if (blocks.length !== 1 || blocks[0].type !== 'PUBLIC KEY') {
     throw new Error('the log key must be one PEM PUBLIC KEY block');

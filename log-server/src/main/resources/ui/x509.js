@@ -2,7 +2,7 @@
 // the signer is. Nothing here decides trust; the log and the verifier did or will.
 
 import * as der from './der.js';
-import {hex, sha256} from './bytes.js';
+import {fingerprint, hex} from './bytes.js';
 
 const NAME_ATTRIBUTES = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
@@ -37,9 +37,9 @@ function bitLength(b) {
   return b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]));
 }
 
-/** The hex SHA-256 of a public key's DER SubjectPublicKeyInfo (a bundle's publicKey.hint). */
+/** The hex SHA-256 of a public key's DER SubjectPublicKeyInfo (a bundle's publicKey.hint), or null. */
 export async function keyFingerprint(spki) {
-  return hex(await sha256(spki));
+  return fingerprint(spki);
 }
 
 /** A distinguished name as [[type, value], ...] in certificate order. */
@@ -124,7 +124,7 @@ export async function parseCertificate(bytes) {
   const out = {
     der: bytes, serial: hex(serial.content), issuer, subject, notBefore, notAfter, spki,
     key: describeKey(spki), sans: [], oidcIssuer: null, isCa: false,
-    fingerprint: hex(await sha256(bytes)),
+    fingerprint: await fingerprint(bytes),
   };
   for (; i < f.length; i++) {
     if (f[i].cls !== 2 || f[i].number !== 3) continue; // [3] extensions

@@ -130,8 +130,11 @@ final class Browser implements AutoCloseable {
 
   /** Saves the whole page (not only the window) as {@code <name>.png}. */
   Path screenshot(String name) throws IOException {
-    long height = ((Number) script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")).longValue();
-    driver.manage().window().setSize(new Dimension(WINDOW.width, (int) Math.min(Math.max(height + 20, WINDOW.height), 4000)));
+    // The height of what is on the page (not of the window, which may be taller), plus what the
+    // window itself takes from its size.
+    long height = ((Number) script("return Math.ceil(document.querySelector('footer').getBoundingClientRect().bottom"
+        + " + window.scrollY + window.outerHeight - window.innerHeight + 8)")).longValue();
+    driver.manage().window().setSize(new Dimension(WINDOW.width, (int) Math.min(Math.max(height, 400), 4000)));
     try {
       Path file = screenshots.resolve(name + ".png");
       Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

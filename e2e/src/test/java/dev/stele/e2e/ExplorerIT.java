@@ -233,12 +233,11 @@ class ExplorerIT {
     assertEquals(ISSUER, dd("#signers", "OIDC issuer"));
     assertTrue(dd("#signers", "Valid").endsWith("(valid when integrated)"), dd("#signers", "Valid"));
     assertEquals("CN=explorer test intermediate", dd("#signers", "Issuer"));
-    browser.screenshot("entry-certificate");
+    browser.screenshot("explorer-entry");
 
     // A workflow identity (a URI), from a certificate with its chain.
     search("identity", WORKFLOW);
     List<Long> found = awaitResults(byWorkflowChain.index());
-    browser.screenshot("search-identity");
     assertEquals(List.of(byWorkflowChain.index()), found);
     openResult(byWorkflowChain.index());
     assertVerified(byWorkflowChain.index());
@@ -275,6 +274,7 @@ class ExplorerIT {
     browser.find(".pager").findElement(By.linkText("Older →")).click();
     browser.await("page 2", d -> text("#result-count").equals("Entries 11–20 of " + FILLERS + " (newest first)"));
     List<Long> page2 = resultIndexes();
+    browser.screenshot("explorer-search");
     assertEquals(10, page2.size());
     assertTrue(page2.get(0) < page1.get(9), page1 + " then " + page2);
     browser.find(".pager").findElement(By.linkText("← Newer")).click();
@@ -377,7 +377,7 @@ class ExplorerIT {
         WebElement step = browser.find("#checks li[data-step='" + lie.step() + "']");
         assertEquals("fail", step.getAttribute("data-state"), lie.step() + ": " + step.getText());
         assertTrue(step.getText().contains("FAIL") && step.getText().contains(lie.reason()), step.getText());
-        if (lie.step().equals("Inclusion proof")) browser.screenshot("entry-tampered-proof");
+        if (lie.step().equals("Inclusion proof")) browser.screenshot("explorer-tampered");
       }
     } finally {
       liar.rewrite((method, path, answer) -> answer);
@@ -464,7 +464,7 @@ class ExplorerIT {
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, r.statusCode(), tile);
     }
-    browser.screenshot("log");
+    browser.screenshot("explorer-log");
   }
 
   @Test
