@@ -16,7 +16,7 @@ export function fromAnswer(answer) {
     || !Number.isSafeInteger(e.integratedTime)) {
     throw new Error('the entry ' + ids[0].slice(0, 80) + ' lacks body, logIndex or integratedTime');
   }
-  return Object.assign({uuid: ids[0]}, e);
+  return {...e, uuid: ids[0]};
 }
 
 /**

@@ -119,9 +119,8 @@ function downloads(entry, body) {
 }
 
 function withoutUuid(entry) {
-  const copy = Object.assign({}, entry);
-  delete copy.uuid;
-  return copy;
+  const {uuid, ...rest} = entry;
+  return rest;
 }
 
 async function verify(entry, list, verdict, keyNote) {
