@@ -3,6 +3,7 @@ package dev.stele.server.http;
 import dev.stele.server.rekor.RekorRoutes;
 import dev.stele.server.rekor.SearchRoutes;
 import dev.stele.server.tiles.TileRoutes;
+import dev.stele.server.ui.UiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -75,6 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);
     route(router, HttpMethod.GET, "/ping", "ping").handler(ctx -> ctx.response().end("."));
     route(router, HttpMethod.GET, "/metrics", "metrics").handler(this::metrics);
+    new UiRoutes(log).mount(router); // the log explorer: static files under /ui/, routes of its own
 
     ErrorMapper errors = new ErrorMapper(d -> log.entryLocation(d.leafHash()), log.bodyLimit());
     router.route().failureHandler(errors);
