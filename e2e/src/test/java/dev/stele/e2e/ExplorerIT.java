@@ -20,6 +20,7 @@ import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.Signers;
 import dev.stele.client.oci.TamperingProxy;
 import dev.stele.client.protocol.Dsse;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.Pem;
 import dev.stele.client.rekor.ProposedEntries;
@@ -125,7 +126,7 @@ class ExplorerIT {
     browser = Browser.start(dir.resolve("browser"), Path.of("target", "screenshots"));
     log = LogProcess.start(dir.resolve("log"));
     logKeyFile = log.writePublicKey(dir.resolve("log.pub"));
-    logKey = TrustRoot.parsePemKey(Files.readString(logKeyFile));
+    logKey = KeyMaterial.parsePublicKey(Files.readString(logKeyFile));
     liar = TamperingProxy.in(log.address());
     client = RekorClient.builder(log.url()).timeout(Duration.ofSeconds(30)).build();
     ca = new TestCa("explorer test", Instant.now().minusSeconds(3600), Instant.now().plusSeconds(3600));
