@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Renders {@code docs/configuration.md} from the command-line models (picocli) of the three
+ * Renders {@code docs/configuration.md} from the command-line models (picocli) of the
  * programs: every option with its default and environment variable, and the other variables the
  * programs and their launchers read.
  *
@@ -57,6 +57,7 @@ final class ConfigurationReference {
     return List.of(
         new Program("bin/stele-server", "stele/log-server", uninterpolated(new CommandLine(new dev.stele.server.Main()))),
         new Program("bin/stele-monitor", "stele/monitor", uninterpolated(new CommandLine(new dev.stele.monitor.Main()))),
+        new Program("bin/stele-admission", "stele/admission", uninterpolated(new CommandLine(new dev.stele.admission.Main()))),
         new Program("bin/stele", null, uninterpolated(SteleCli.commandLine(new SteleCli(Map.of())))));
   }
 
@@ -139,7 +140,7 @@ final class ConfigurationReference {
   static String render(Path repo) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Configuration reference\n\n")
-        .append("Every option of the three programs, its default and its environment variable. Generated from\n")
+        .append("Every option of the programs, its default and its environment variable. Generated from\n")
         .append("the programs' command-line definitions (picocli) by\n")
         .append("`docs/src/test/java/dev/stele/docs/ConfigurationReference.java`: `ConfigurationReferenceTest`,\n")
         .append("part of `./mvnw -B verify`, fails when this file differs from what the code says, and writes the\n")
