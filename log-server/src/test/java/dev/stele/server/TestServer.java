@@ -142,7 +142,12 @@ final class TestServer implements AutoCloseable {
 
   /** The latest checkpoint, verified. */
   Checkpoint checkpoint() throws Exception {
-    String text = get("/checkpoint").body();
+    return checkpoint(null);
+  }
+
+  /** The latest checkpoint, verified, read with this Authorization header (null for none). */
+  Checkpoint checkpoint(String authorization) throws Exception {
+    String text = authorization == null ? get("/checkpoint").body() : get("/checkpoint", "Authorization", authorization).body();
     SignedNote note = SignedNote.parse(text);
     note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey())));
     return Checkpoint.parse(note.text());
