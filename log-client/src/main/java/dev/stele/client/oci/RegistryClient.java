@@ -40,11 +40,13 @@ import java.util.Set;
  * decides. {@code Basic} uses the caller's credentials for the registry; {@code Bearer} fetches
  * a token from the challenge's realm and caches it per registry and scope until it expires.
  * Credentials, and tokens got with them, are sent only to the registry's own host: a token
- * realm, an upload location or a redirect on another host gets none. They never travel over
- * plain HTTP except to a loopback or explicitly insecure host.
+ * realm, an upload location or a redirect on another host gets none (but for a token host the
+ * caller trusts, {@link Builder#trustTokenHost}, and Docker Hub's). They never travel over plain
+ * HTTP except to a loopback IP literal or an explicitly insecure registry.
  *
- * <p>HTTPS is used unless the registry is {@code localhost}, {@code 127.x.x.x}, {@code [::1]}
- * or named in {@link Builder#insecureRegistry(String)}; then plain HTTP.
+ * <p>HTTPS is used unless the registry is {@code localhost}, a loopback IP literal or named in
+ * {@link Builder#insecureRegistry(String)}; then plain HTTP. References to {@code docker.io}
+ * are served from Docker Hub's registry endpoint, {@code registry-1.docker.io}.
  *
  * <p>Instances are thread-safe. Redirects are followed only for blob downloads.
  */
@@ -58,7 +60,7 @@ public final class RegistryClient {
   private final RegistryTransport transport;
 
   private RegistryClient(Builder b) {
-    this.transport = new RegistryTransport(b.timeout, b.credentials, b.insecure, b.clock);
+    this.transport = new RegistryTransport(b.timeout, b.credentials, b.insecure, b.tokenHosts, b.clock);
   }
 
   public static Builder builder() {
@@ -75,6 +77,7 @@ public final class RegistryClient {
     private Duration timeout = DEFAULT_TIMEOUT;
     private final Map<String, Credentials> credentials = new HashMap<>();
     private final Set<String> insecure = new HashSet<>();
+    private final Map<String, Set<String>> tokenHosts = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -103,6 +106,20 @@ public final class RegistryClient {
         throw new IllegalArgumentException("registry is required");
       }
       insecure.add(registry);
+      return this;
+    }
+
+    /**
+     * Trusts {@code host} as the token service of {@code registry} ({@code host[:port]} as in
+     * image references): the registry's credentials may then go to a token realm there, as they
+     * go to the registry's own host (over HTTPS, or plain HTTP only where credentials may travel
+     * at all). Docker Hub's token host needs no entry.
+     */
+    public Builder trustTokenHost(String registry, String host) {
+      if (registry == null || registry.isEmpty() || host == null || host.isEmpty() || host.contains("/")) {
+        throw new IllegalArgumentException("a registry and a bare token host name are required");
+      }
+      tokenHosts.computeIfAbsent(registry, r -> new HashSet<>()).add(host.toLowerCase(java.util.Locale.ROOT));
       return this;
     }
 
