@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
             + "one Merkle tree in an embedded RocksDB store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {HsmKeygenCommand.class})
+    subcommands = {HsmKeygenCommand.class, ImportCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -235,6 +235,7 @@ public final class Main implements Callable<Integer> {
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
+        metrics.bindStore(store.figures());
         sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();

@@ -49,6 +49,25 @@ public final class EntryKinds {
    * @throws InvalidEntryException with a reason a person can act on
    */
   public static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache) throws InvalidEntryException {
+    return canonicalize(proposed, verifierCache, true);
+  }
+
+  /**
+   * As {@link #canonicalize(byte[], VerifierCache)}, but the signature of a hashedrekord entry is
+   * not checked (everything else is: structure, encodings, key type, allowed algorithms). For a
+   * log importing entries its operator vouches for ({@code stele-server import
+   * --trust-input}), never for entries from clients. A dsse entry is still verified: its
+   * body pairs each signature with the key that verifies it, which only verification finds.
+   *
+   * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
+   */
+  public static CanonicalEntry canonicalizeTrusted(byte[] proposedJson, VerifierCache verifierCache)
+      throws InvalidEntryException {
+    return canonicalize(readProposal(proposedJson), verifierCache, false);
+  }
+
+  private static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache,
+      boolean checkHashedRekordSignature) throws InvalidEntryException {
     JsonFields top = JsonFields.of(proposed, "", "apiVersion", "kind", "spec");
     String kind = top.string("kind");
     String apiVersion = top.string("apiVersion");
@@ -60,7 +79,8 @@ public final class EntryKinds {
     List<String> extraKeys = List.of();
     if (kind.equals(HashedRekordBody.KIND)) {
       checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
-      content = HashedRekordV001.validate(spec, verifierCache);
+      content = checkHashedRekordSignature ? HashedRekordV001.validate(spec, verifierCache)
+          : HashedRekordV001.validateTrusted(spec);
     } else if (kind.equals(DsseBody.KIND)) {
       checkVersion(kind, apiVersion, DsseBody.VERSION);
       DsseV001.Validated v = DsseV001.validate(spec, verifierCache);
@@ -97,13 +117,15 @@ public final class EntryKinds {
    * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
    */
   public static CanonicalEntry canonicalize(byte[] proposedJson, VerifierCache verifierCache) throws InvalidEntryException {
-    JsonNode node;
+    return canonicalize(readProposal(proposedJson), verifierCache);
+  }
+
+  private static JsonNode readProposal(byte[] proposedJson) throws InvalidEntryException {
     try {
-      node = ProtocolJson.mapper().readTree(proposedJson);
+      return ProtocolJson.mapper().readTree(proposedJson);
     } catch (IOException e) {
       throw new InvalidEntryException("the entry is not valid JSON: " + jsonProblem(e));
     }
-    return canonicalize(node, verifierCache);
   }
 
   /**

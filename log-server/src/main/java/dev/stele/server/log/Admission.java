@@ -35,6 +35,17 @@ public final class Admission {
     return checked(() -> EntryKinds.canonicalize(proposal, keys));
   }
 
+  /**
+   * As {@link #canonicalize(byte[], VerifierCache)}, without checking a hashedrekord entry's
+   * signature ({@link EntryKinds#canonicalizeTrusted}): for {@code stele-server import
+   * --trust-input} only, on a file the operator vouches for.
+   *
+   * @throws InvalidRequestException saying why the proposal is refused
+   */
+  public static CanonicalEntry canonicalizeTrusted(byte[] proposal, VerifierCache keys) throws InvalidRequestException {
+    return checked(() -> EntryKinds.canonicalizeTrusted(proposal, keys));
+  }
+
   private interface Canonicalization {
     CanonicalEntry run() throws InvalidEntryException;
   }

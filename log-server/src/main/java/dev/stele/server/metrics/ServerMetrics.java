@@ -1,8 +1,11 @@
 package dev.stele.server.metrics;
 
+import dev.stele.server.storage.RocksLogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -79,6 +83,20 @@ public final class ServerMetrics {
     Gauge.builder("stele.sequencer.queue.depth", queueDepth, s -> s.getAsLong())
         .description("Verified entries waiting for the sequencer")
         .register(registry);
+  }
+
+  /** The store's figures ({@code stele_store_*}: disk, memory, compaction), read when scraped. */
+  public void bindStore(List<RocksLogStore.Figure> figures) {
+    for (RocksLogStore.Figure f : figures) {
+      String name = "stele.store." + f.name().replace('_', '.');
+      List<Tag> tags = f.family().isEmpty() ? List.of()
+          : List.of(Tag.of("family", f.family()));
+      if (f.counter()) {
+        FunctionCounter.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).register(registry);
+      } else {
+        Gauge.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).register(registry);
+      }
+    }
   }
 
   public void batchCommitted(int entries, long commitNanos, long batchNanos) {
