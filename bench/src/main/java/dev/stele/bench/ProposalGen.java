@@ -42,11 +42,12 @@ import org.bouncycastle.operator.ContentSigner;
  * Writes proposed hashedrekord 0.0.1 entries, one JSON document a line, as {@code POST
  * /api/v1/log/entries} takes them and {@code stele-server import} reads them: each with a fresh
  * ECDSA P-256 key ({@code --kind key}), or a fresh key in a fresh X.509 certificate with its own
- * e-mail identity ({@code --kind cert}), and a valid signature over a distinct artifact digest.
+ * e-mail identity ({@code --kind cert}), and a valid signature over a distinct artifact digest;
+ * or only the artifact digests of every {@code stride}-th line ({@code --kind digest}), to search by.
  *
  * <pre>
  * java -cp "bench/target/stele-bench.jar:bench/target/lib/*" dev.stele.bench.ProposalGen \
- *     --count 1000000 [--kind key|cert] [--seed 1] [--start 0] [--threads 2] [--out FILE|-]
+ *     --count 1000000 [--kind key|cert|digest] [--seed 1] [--start 0] [--stride 1] [--threads 2] [--out FILE|-]
  * </pre>
  *
  * <p>Line {@code i} depends only on the seed and {@code i}, so a stream can be regenerated from
@@ -98,6 +99,7 @@ public final class ProposalGen {
     String kind = "key";
     String out = "-";
     int threads = Runtime.getRuntime().availableProcessors();
+    long stride = 1;
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -107,11 +109,24 @@ public final class ProposalGen {
         case "--kind": kind = v; break;
         case "--out": out = v; break;
         case "--threads": threads = Integer.parseInt(v); break;
+        case "--stride": stride = Long.parseLong(v); break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
             + " (options: --count N --start I --seed S --kind key|cert --threads T --out FILE|-)");
       }
     }
-    if (!kind.equals("key") && !kind.equals("cert")) throw new IllegalArgumentException("--kind key or cert");
+    if (kind.equals("digest")) {
+      // The artifact digests of lines start, start + stride, ...: what a search finds them by.
+      try (OutputStream os = out.equals("-") ? new BufferedOutputStream(System.out, 1 << 20)
+          : new BufferedOutputStream(Files.newOutputStream(Path.of(out)), 1 << 20)) {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (long n = 0, i = start; n < count; n++, i += stride) {
+          byte[] d = sha.digest(artifact(seed, i));
+          os.write(("sha256:" + HexFormat.of().formatHex(d) + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+      }
+      return;
+    }
+    if (!kind.equals("key") && !kind.equals("cert")) throw new IllegalArgumentException("--kind key, cert or digest");
     ProposalGen g = new ProposalGen(seed, kind.equals("cert"));
     long t0 = System.nanoTime();
     try (OutputStream os = out.equals("-") ? new BufferedOutputStream(System.out, 1 << 20)
@@ -161,8 +176,7 @@ public final class ProposalGen {
     for (int j = 0; j < n; j++) {
       long i = from + j;
       BigInteger d = d0.add(BigInteger.valueOf(i)).mod(N);
-      byte[] artifact = ("stele bench artifact " + seed + " " + i).getBytes(StandardCharsets.US_ASCII);
-      byte[] digest = sha.digest(artifact);
+      byte[] digest = sha.digest(artifact(seed, i));
       byte[] sig = sign(digest, d, r[j], kInv[j]);
       byte[] point = q[j].getEncoded(false);
       String pem;
@@ -182,6 +196,10 @@ public final class ProposalGen {
           .append(B64.encodeToString(pem.getBytes(StandardCharsets.US_ASCII))).append("\"}}}}\n");
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] artifact(long seed, long i) {
+    return ("stele bench artifact " + seed + " " + i).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** ECDSA with a given nonce point and the inverse of its nonce: s = k^-1 (e + r d) mod n. */

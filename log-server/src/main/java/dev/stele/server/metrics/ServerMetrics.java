@@ -85,8 +85,12 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  private final List<RocksLogStore.Figure> storeFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** The store's figures ({@code stele_store_*}: disk, memory, compaction), read when scraped. */
   public void bindStore(List<RocksLogStore.Figure> figures) {
+    // Micrometer holds a meter's state object weakly: kept here, the suppliers live as long as the registry.
+    storeFigures.addAll(figures);
     for (RocksLogStore.Figure f : figures) {
       String name = "stele.store." + f.name().replace('_', '.');
       List<Tag> tags = f.family().isEmpty() ? List.of()
@@ -94,7 +98,8 @@ public final class ServerMetrics {
       if (f.counter()) {
         FunctionCounter.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).register(registry);
       } else {
-        Gauge.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).register(registry);
+        Gauge.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).strongReference(true)
+            .register(registry);
       }
     }
   }
