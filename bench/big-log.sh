@@ -52,6 +52,15 @@ echo "# big-log N=$n in $work, $(date -u +%FT%TZ), $(nproc) cores, $("$java" -ve
 echo "# load average before: $(cat /proc/loadavg)"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+jit_ticks() { # CPU ticks of the JIT compiler threads: warm-up, not the work of an append
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ Compiler*|C2\ Compiler*) sum=$(( sum + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}') )) ;;
+    esac
+  done
+  echo "$sum"
+}
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 tree_size() { curl -sf "$url/checkpoint" | sed -n 2p; }
 per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
@@ -81,6 +90,8 @@ gen key 3 60000 "$work/fresh.jsonl"
 gen cert 4 40000 "$work/cert.jsonl"
 gen key 5 40000 "$work/empty-fresh.jsonl"
 gen key 6 40000 "$work/crash.jsonl"
+gen key 7 20000 "$work/warm-empty.jsonl"
+gen key 8 20000 "$work/warm.jsonl"
 cat > "$work/post.lua" <<'LUA'
 -- POSTs the lines of FILE, each once across threads (thread k takes lines k, k+T, ...).
 local counter, threads = 0, {}
@@ -99,21 +110,23 @@ request = function()
   return wrk.format("POST", "/api/v1/log/entries", {["Content-Type"] = "application/json"}, l)
 end
 LUA
-appends() { # label file: wrk POSTs for $secs seconds; prints rate and server CPU per append
-  local before c0 after c1 count cpu_us
-  before=$(tree_size); c0=$(cpu_ticks "$server_pid")
+appends() { # label file [warm-up file]: wrk POSTs for $secs seconds; prints rate and server CPU per append
+  local before c0 j0 after c1 j1 count cpu_us jit_us
+  [ -n "${3:-}" ] && wrk -t2 -c64 -d"${secs}s" -s "$work/post.lua" "$url" -- "$3" 2 >/dev/null 2>&1
+  before=$(tree_size); c0=$(cpu_ticks "$server_pid"); j0=$(jit_ticks "$server_pid")
   wrk -t2 -c64 -d"${secs}s" -s "$work/post.lua" "$url" -- "$2" 2 >/dev/null 2>&1
-  after=$(tree_size); c1=$(cpu_ticks "$server_pid")
+  after=$(tree_size); c1=$(cpu_ticks "$server_pid"); j1=$(jit_ticks "$server_pid")
   count=$(( after - before ))
   cpu_us=$(awk -v t=$(( c1 - c0 )) -v k="$tck" -v c="$count" 'BEGIN { if (c > 0) printf "%.0f", t / k * 1e6 / c; else print "-" }')
-  echo "appends-$1 $(per "$count" "$secs") per-s, server CPU ${cpu_us} us/append ($count appended)"
+  jit_us=$(awk -v t=$(( j1 - j0 )) -v k="$tck" -v c="$count" 'BEGIN { if (c > 0) printf "%.0f", t / k * 1e6 / c; else print "-" }')
+  echo "appends-$1 $(per "$count" "$secs") per-s, server CPU ${cpu_us} us/append of which JIT ${jit_us} ($count appended)"
 }
 
 # ---- 0. appends on an empty log --------------------------------------------------------------
 rm -rf "$work/empty"
 start_server "$work/empty" "$work/empty.log"
 echo "startup-empty ${startup_s}"
-appends empty-fresh "$work/empty-fresh.jsonl" | tee "$work/r-empty"
+appends empty-fresh "$work/empty-fresh.jsonl" "$work/warm-empty.jsonl" | tee "$work/r-empty"
 stop_server
 
 # ---- 1. the log, by import -------------------------------------------------------------------
@@ -213,7 +226,7 @@ echo "get-vs-nginx $(awk -v a="$(med get 2)" -v b="$(med nginx 2)" 'BEGIN { prin
 echo "rss-after-reads $(( $(kib "$server_pid" VmRSS) >> 10 )) MiB"
 
 # ---- 4. appends at size N, and the crypto work of the same entries ---------------------------
-appends fresh "$work/fresh.jsonl"
+appends fresh "$work/fresh.jsonl" "$work/warm.jsonl"
 appends cert "$work/cert.jsonl"
 "${bench[@]}" dev.stele.bench.CryptoCost "$work/fresh.jsonl" 5000 | sed 's/^/fresh-key /'
 "${bench[@]}" dev.stele.bench.CryptoCost "$work/cert.jsonl" 5000 | sed 's/^/certificate /'
