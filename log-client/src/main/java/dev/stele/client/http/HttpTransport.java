@@ -195,6 +195,31 @@ public final class HttpTransport {
     }
   }
 
+  /**
+   * One exchange and nothing more: no retry, no redirect followed, every status returned as
+   * answered. The deadlines, the size cap and the rule on credentials apply as in {@link #send}.
+   * For callers that decide redirects and retries themselves (the registry client, whose blob
+   * redirects lead to storage on other hosts by design).
+   *
+   * @throws HttpException {@link HttpException.Reason#NETWORK} if no answer came in time, {@link
+   *     HttpException.Reason#TOO_LARGE} if the body exceeds the cap
+   */
+  public Response exchangeOnce(Request request) throws HttpException {
+    int cap = request.maxBytes > 0 ? request.maxBytes : maxBodyBytes;
+    try {
+      return exchange(build(request, request.uri, request.method, request.body), cap);
+    } catch (BodyTooLargeException e) {
+      throw new HttpException(HttpException.Reason.TOO_LARGE, request.what + ": the answer is larger than "
+          + cap + " bytes", 1, null, null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HttpException(HttpException.Reason.NETWORK, request.what + ": interrupted", 1, null, null, e);
+    } catch (IOException e) {
+      throw new HttpException(HttpException.Reason.NETWORK, request.what + ": no answer: " + describe(e), 1, null,
+          null, e);
+    }
+  }
+
   private static URI redirectTarget(Request request, URI from, String location, int attempt, Response r)
       throws HttpException {
     try {
@@ -411,7 +436,11 @@ public final class HttpTransport {
       this.what = what;
     }
 
-    private static Request of(String method, URI uri, byte[] body) {
+    /**
+     * A request with any method and an optional body (null for none), for callers that speak more
+     * than GET and POST (an OCI registry: HEAD, PUT, PATCH).
+     */
+    public static Request of(String method, URI uri, byte[] body) {
       Objects.requireNonNull(uri, "uri");
       if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
           || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {

@@ -1,5 +1,6 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.http.HttpTransport;
 import static dev.stele.client.oci.RegistryHttp.MAX_ERROR_BODY;
 import static dev.stele.client.oci.RegistryHttp.abbreviate;
 import static dev.stele.client.oci.RegistryHttp.fail;
@@ -12,7 +13,6 @@ import dev.stele.client.oci.RegistryTransport.Access;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,9 +168,9 @@ public final class RegistryClient {
   public Optional<Manifest> findManifest(ImageReference ref) throws RegistryException {
     Repository repo = ref.repository();
     String reference = ref.manifestReference();
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/manifests/" + reference),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/manifests/" + reference),
         Map.of("Accept", String.join(", ", MediaTypes.MANIFESTS)), null, MAX_MANIFEST_BYTES, "get manifest " + reference);
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       return Optional.empty();
     }
     expectStatus(response, repo, 200, "get manifest " + reference);
@@ -192,7 +192,7 @@ public final class RegistryClient {
   public Digest putManifest(Repository repo, String reference, String mediaType, byte[] manifest)
       throws RegistryException {
     Digest digest = Digest.of(manifest);
-    HttpResponse<byte[]> response = transport.send(repo, Access.PUSH, "PUT", transport.url(repo, "/manifests/" + reference),
+    HttpTransport.Response response = transport.send(repo, Access.PUSH, "PUT", transport.url(repo, "/manifests/" + reference),
         Map.of("Content-Type", mediaType), manifest, MAX_ERROR_BODY, "put manifest " + reference);
     expectStatus(response, repo, 201, "put manifest " + reference);
     checkClaimedDigest(response, repo, digest, "uploaded manifest " + reference);
@@ -203,9 +203,9 @@ public final class RegistryClient {
 
   /** True when the repository has the blob (HEAD 200), false on 404. */
   public boolean blobExists(Repository repo, Digest digest) throws RegistryException {
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "HEAD", transport.url(repo, "/blobs/" + digest),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "HEAD", transport.url(repo, "/blobs/" + digest),
         Map.of(), null, 0, "check blob " + digest);
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       return false;
     }
     expectStatus(response, repo, 200, "check blob " + digest);
@@ -222,21 +222,21 @@ public final class RegistryClient {
       return digest;
     }
     String what = "upload blob " + digest;
-    HttpResponse<byte[]> opened = transport.send(repo, Access.PUSH, "POST", transport.url(repo, "/blobs/uploads/"),
+    HttpTransport.Response opened = transport.send(repo, Access.PUSH, "POST", transport.url(repo, "/blobs/uploads/"),
         Map.of(), new byte[0], MAX_ERROR_BODY, what);
     expectStatus(opened, repo, 202, what);
     String location = opened.headers().firstValue("Location").orElseThrow(() -> fail(Reason.BAD_RESPONSE, repo,
         202, "registry " + repo.registry() + " opened an upload for " + repo + " without a Location header", null));
     URI uploadUrl;
     try {
-      URI base = opened.request().uri().resolve(location);
+      URI base = opened.uri().resolve(location);
       String sep = base.getRawQuery() == null ? "?" : "&";
       uploadUrl = URI.create(base + sep + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw fail(Reason.BAD_RESPONSE, repo, 202, "registry " + repo.registry() + " sent an unusable upload Location \""
           + abbreviate(location) + "\" for " + repo, e);
     }
-    HttpResponse<byte[]> put = transport.send(repo, Access.PUSH, "PUT", uploadUrl,
+    HttpTransport.Response put = transport.send(repo, Access.PUSH, "PUT", uploadUrl,
         Map.of("Content-Type", "application/octet-stream"), content, MAX_ERROR_BODY, what);
     expectStatus(put, repo, 201, what);
     checkClaimedDigest(put, repo, digest, "uploaded blob");
@@ -252,18 +252,18 @@ public final class RegistryClient {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
     String what = "get blob " + digest;
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/blobs/" + digest),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/blobs/" + digest),
         Map.of(), null, maxBytes, what);
-    for (int hop = 0; isRedirect(response.statusCode()); hop++) {
+    for (int hop = 0; isRedirect(response.status()); hop++) {
       if (hop == MAX_REDIRECTS) {
-        throw fail(Reason.BAD_RESPONSE, repo, response.statusCode(), "registry " + repo.registry()
+        throw fail(Reason.BAD_RESPONSE, repo, response.status(), "registry " + repo.registry()
             + " redirected " + what + " in " + repo + " more than " + MAX_REDIRECTS + " times", null);
       }
       // The transport sends credentials only if the redirect stays on the registry's host.
       URI next = redirectTarget(response, repo, what);
       response = transport.send(repo, Access.PULL, "GET", next, Map.of(), null, maxBytes, what);
     }
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       throw fail(Reason.NOT_FOUND, repo, 404, "blob " + digest + " not found in " + repo + " (HTTP 404)", null);
     }
     expectStatus(response, repo, 200, what);
@@ -310,7 +310,7 @@ public final class RegistryClient {
 
   // ---------------------------------------------------------------- checks
 
-  private String manifestMediaType(HttpResponse<byte[]> response, byte[] body, Repository repo, String reference)
+  private String manifestMediaType(HttpTransport.Response response, byte[] body, Repository repo, String reference)
       throws RegistryException {
     String contentType = response.headers().firstValue("Content-Type")
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse(null);
@@ -351,18 +351,18 @@ public final class RegistryClient {
     }
   }
 
-  private void checkClaimedDigest(HttpResponse<?> response, Repository repo, Digest computed, String what)
+  private void checkClaimedDigest(HttpTransport.Response response, Repository repo, Digest computed, String what)
       throws RegistryException {
     Optional<String> claimed = response.headers().firstValue("Docker-Content-Digest");
     if (claimed.isPresent() && !claimed.get().trim().equals(computed.toString())) {
-      throw fail(Reason.DIGEST_MISMATCH, repo, response.statusCode(), "registry " + repo.registry() + " claims digest "
+      throw fail(Reason.DIGEST_MISMATCH, repo, response.status(), "registry " + repo.registry() + " claims digest "
           + abbreviate(claimed.get()) + " for " + what + " in " + repo + " but the content's sha256 is " + computed, null);
     }
   }
 
-  private void expectStatus(HttpResponse<byte[]> response, Repository repo, int expected, String what)
+  private void expectStatus(HttpTransport.Response response, Repository repo, int expected, String what)
       throws RegistryException {
-    int status = response.statusCode();
+    int status = response.status();
     if (status == expected) {
       return;
     }
@@ -379,17 +379,17 @@ public final class RegistryClient {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private URI redirectTarget(HttpResponse<byte[]> response, Repository repo, String what) throws RegistryException {
+  private URI redirectTarget(HttpTransport.Response response, Repository repo, String what) throws RegistryException {
     String location = response.headers().firstValue("Location").orElse(null);
     try {
-      URI next = location == null ? null : response.request().uri().resolve(location);
+      URI next = location == null ? null : response.uri().resolve(location);
       if (next != null && ("https".equals(next.getScheme()) || "http".equals(next.getScheme()))) {
         return next;
       }
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw fail(Reason.BAD_RESPONSE, repo, response.statusCode(), what + " in " + repo + ": registry redirected to an"
+    throw fail(Reason.BAD_RESPONSE, repo, response.status(), what + " in " + repo + ": registry redirected to an"
         + " unusable location \"" + abbreviate(String.valueOf(location)) + "\"", null);
   }
 }

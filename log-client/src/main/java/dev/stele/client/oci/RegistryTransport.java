@@ -1,5 +1,6 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.http.HttpTransport;
 import static dev.stele.client.oci.RegistryHttp.abbreviate;
 import static dev.stele.client.oci.RegistryHttp.fail;
 import static dev.stele.client.oci.RegistryHttp.registryErrors;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,15 +142,15 @@ final class RegistryTransport {
    * the registry's host answers the challenge once and sends it again. Any status other than
    * 401 is returned to the caller.
    */
-  HttpResponse<byte[]> send(Repository repo, Access access, String method, URI uri,
+  HttpTransport.Response send(Repository repo, Access access, String method, URI uri,
       Map<String, String> headers, byte[] body, int maxBody, String what) throws RegistryException {
     boolean registryHost = onRegistryHost(repo, uri);
     String scope = "repository:" + repo.name() + ":" + access.actions;
     String authorization = registryHost ? knownAuthorization(repo, uri, scope, what) : null;
     boolean answered = false;
     while (true) {
-      HttpResponse<byte[]> response = http.exchange(repo, method, uri, headers, authorization, body, maxBody, what);
-      if (response.statusCode() != 401) {
+      HttpTransport.Response response = http.exchange(repo, method, uri, headers, authorization, body, maxBody, what);
+      if (response.status() != 401) {
         return response;
       }
       if (!registryHost) {
@@ -250,18 +250,18 @@ final class RegistryTransport {
       checkCredentialsMayTravel(repo, tokenUri, what);
       authorization = creds.basicAuthorization();
     }
-    HttpResponse<byte[]> response = http.exchange(repo, "GET", tokenUri, Map.of("Accept", "application/json"),
+    HttpTransport.Response response = http.exchange(repo, "GET", tokenUri, Map.of("Accept", "application/json"),
         authorization, null, MAX_TOKEN_BODY, "get a token from " + tokenHost(tokenUri));
-    if (response.statusCode() != 200) {
-      Reason reason = response.statusCode() == 401 || response.statusCode() == 403 ? Reason.UNAUTHORIZED
+    if (response.status() != 200) {
+      Reason reason = response.status() == 401 || response.status() == 403 ? Reason.UNAUTHORIZED
           : Reason.HTTP_STATUS;
       String sent = authorization != null ? " and user " + creds.username()
           : withheld ? " without credentials (the credentials for " + repo.registry() + " are sent only to its"
               + " own host, not to " + tokenUri.getHost() + ", unless you trust that host as the registry's token"
               + " service: --registry-token-host " + tokenUri.getHost() + ")"
           : " without credentials";
-      throw fail(reason, repo, response.statusCode(), what + " in " + repo + ": the token service "
-          + tokenHost(tokenUri) + " answered HTTP " + response.statusCode() + " for scope \"" + wanted + "\""
+      throw fail(reason, repo, response.status(), what + " in " + repo + ": the token service "
+          + tokenHost(tokenUri) + " answered HTTP " + response.status() + " for scope \"" + wanted + "\""
           + sent + registryErrors(response.body()), null);
     }
     String token;
