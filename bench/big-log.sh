@@ -14,7 +14,7 @@
 #      serving a file of the entry's size;
 #   6. resident memory, the store's figures from /metrics, and the monitor's full audit.
 # Usage: bench/big-log.sh N [DIR]   (DIR default /work/bigdata/big-N; never inside the repo)
-# Environment: SKIP_BUILD=1, BIG_PORT (default 3390), BIG_SECONDS (default 15: each load phase),
+# Environment: SKIP_BUILD=1, BIG_JARS (jars of an earlier run), BIG_PORT (default 3390), BIG_SECONDS (default 15: each load phase),
 #   BIG_HEAP (server heap, default 2g), STELE_JAVA (default: the newest JDK, bin/lib.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,12 +39,15 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -B -o -q -DskipTests -Pbench -pl bench,log-server,monitor -am package
 fi
 # The jars this run uses, copied: a rebuild of the worktree during a long run leaves it alone.
-jars="$work/jars"
-rm -rf "$jars"
-mkdir -p "$jars/server" "$jars/monitor"
-cp bench/target/benchmarks.jar "$jars/"
-cp -r log-server/target/stele-log-server.jar log-server/target/lib "$jars/server/"
-cp -r monitor/target/stele-monitor.jar monitor/target/lib "$jars/monitor/"
+# BIG_JARS=DIR: use the jars copied there by an earlier run instead (a build is running, say).
+jars="${BIG_JARS:-$work/jars}"
+if [ -z "${BIG_JARS:-}" ]; then
+  rm -rf "$jars"
+  mkdir -p "$jars/server" "$jars/monitor"
+  cp bench/target/benchmarks.jar "$jars/"
+  cp -r log-server/target/stele-log-server.jar log-server/target/lib "$jars/server/"
+  cp -r monitor/target/stele-monitor.jar monitor/target/lib "$jars/monitor/"
+fi
 bench=("$java" -cp "$jars/benchmarks.jar")
 server_cp="$jars/server/stele-log-server.jar:$jars/server/lib/*"
 monitor_cp="$jars/monitor/stele-monitor.jar:$jars/monitor/lib/*"

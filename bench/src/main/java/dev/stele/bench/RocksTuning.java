@@ -41,10 +41,11 @@ import org.rocksdb.WriteOptions;
  * </ol>
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.stele.bench.RocksTuning STORE_DIR SCRATCH_DIR
+ * java -cp bench/target/benchmarks.jar dev.stele.bench.RocksTuning STORE_DIR SCRATCH_DIR [--memory-only]
  * </pre>
  *
- * The store must not be open in another process.
+ * It also prints the index and filter bytes per entry of the store as it is, which the block
+ * cache must hold at any size. The store is opened read-only.
  */
 public final class RocksTuning {
   static {
@@ -63,6 +64,14 @@ public final class RocksTuning {
         RocksDB db = RocksDB.openReadOnly(o, src.toString(), descriptors, handles)) {
       long entries = count(db, handles.get(1));
       System.out.printf(Locale.ROOT, "# %,d entries in %s%n", entries, src);
+      // What the block cache must hold for lookups to stay off the disk: index and filter blocks.
+      System.out.println("family index-B/entry filter-B/entry (as stored)");
+      for (int i = 1; i < FAMILIES.size(); i++) {
+        String props = db.getProperty(handles.get(i), "rocksdb.aggregated-table-properties");
+        System.out.printf(Locale.ROOT, "%s %.2f %.2f%n", FAMILIES.get(i), (double) prop(props, "index block size") / entries,
+            (double) prop(props, "filter block size") / entries);
+      }
+      if (args.length > 2 && args[2].equals("--memory-only")) return;
       System.out.println("family raw-kv-B/entry none-B/entry lz4-B/entry zstd-B/entry");
       for (int i = 1; i < FAMILIES.size(); i++) {
         StringBuilder line = new StringBuilder(FAMILIES.get(i));
@@ -86,6 +95,15 @@ public final class RocksTuning {
       }
       for (ColumnFamilyHandle h : handles) h.close();
     }
+  }
+
+  /** A number from RocksDB's table properties text ("name = value; ..."), 0 if absent. */
+  private static long prop(String props, String name) {
+    for (String part : props.split(";")) {
+      String[] kv = part.split("=");
+      if (kv.length == 2 && kv[0].trim().startsWith(name)) return Long.parseLong(kv[1].trim());
+    }
+    return 0;
   }
 
   private static long count(RocksDB db, ColumnFamilyHandle h) {
