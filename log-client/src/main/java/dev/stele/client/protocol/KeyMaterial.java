@@ -1,5 +1,6 @@
 package dev.stele.client.protocol;
 
+import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
@@ -46,11 +47,29 @@ public final class KeyMaterial {
   }
 
   /**
-   * Parses PEM bytes (UTF-8) holding a public key, a certificate, or a certificate chain.
+   * The most certificates a chain may hold, leaf included. Each link costs a signature check
+   * with the issuer's key, and the sender chooses how many there are; Fulcio's chains have three.
+   */
+  public static final int MAX_CERTIFICATES = 5;
+
+  /**
+   * Parses PEM bytes (UTF-8) holding a public key, a certificate, or a certificate chain of at
+   * most {@value #MAX_CERTIFICATES} certificates whose every key is of a supported type. The
+   * chain's links are checked within a budget of {@value VerificationBudget#PER_REQUEST} units.
    *
    * @throws FormatException naming the problem; the message never quotes the input
    */
   public static KeyMaterial parse(byte[] pemBytes) throws FormatException {
+    return parse(pemBytes, VerificationBudget.perRequest());
+  }
+
+  /**
+   * As {@link #parse(byte[])}, charging each link of a certificate chain to {@code budget}
+   * before checking it.
+   *
+   * @throws FormatException naming the problem, or if the chain needs more than the budget
+   */
+  static KeyMaterial parse(byte[] pemBytes, VerificationBudget budget) throws FormatException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -74,6 +93,10 @@ public final class KeyMaterial {
       PublicKey key = publicKeyOf(blocks.get(0));
       return new KeyMaterial(key, List.of(), Pem.encode("PUBLIC KEY", key.getEncoded()), List.of());
     }
+    if (blocks.size() > MAX_CERTIFICATES) {
+      throw new FormatException("a certificate chain of " + blocks.size() + " certificates; at most "
+          + MAX_CERTIFICATES + " are accepted, leaf first");
+    }
     List<X509Certificate> certs = new ArrayList<>(blocks.size());
     StringBuilder pem = new StringBuilder();
     for (int i = 0; i < blocks.size(); i++) {
@@ -82,8 +105,18 @@ public final class KeyMaterial {
       pem.append(Pem.encode("CERTIFICATE", blocks.get(i).bytes()));
     }
     for (int i = 0; i + 1 < certs.size(); i++) {
+      // The issuer's key decides what checking the link costs: only supported types and sizes
+      // (an RSA key with a huge exponent is refused here), and within the budget.
+      PublicKey issuer = certs.get(i + 1).getPublicKey();
+      KeyType issuerType;
       try {
-        certs.get(i).verify(certs.get(i + 1).getPublicKey());
+        issuerType = PublicKeys.typeOf(issuer);
+      } catch (InvalidKeyException e) {
+        throw new FormatException("certificate " + (i + 2) + " of the chain: " + e.getMessage(), e);
+      }
+      budget.charge(issuerType, "the signature of certificate " + (i + 1) + " of the chain");
+      try {
+        certs.get(i).verify(issuer);
       } catch (GeneralSecurityException e) {
         throw new FormatException("certificate " + (i + 1) + " of the chain is not signed by certificate "
             + (i + 2) + " (" + e.getMessage() + ")");
