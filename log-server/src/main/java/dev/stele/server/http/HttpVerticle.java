@@ -11,12 +11,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds the router (routes, body limit, one failure handler) and listens. Nothing else: the
- * handlers live in {@link RekorRoutes}, {@link SearchRoutes} and {@link TileRoutes}.
+ * Builds the router (routes, body limits, one failure handler) and listens. Nothing else: the
+ * handlers live in {@link RekorRoutes}, {@link SearchRoutes} and {@link TileRoutes}, admission
+ * control (connections, deadlines, verification slots, body limits) in {@link RequestGuards}.
  */
 public final class HttpVerticle extends VerticleBase {
   private final LogServices log;
@@ -37,9 +37,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions()
-            .setIdleTimeout(120)
+    server = vertx.createHttpServer(log.guards().serverOptions(new HttpServerOptions())
             .setCompressionSupported(false))
+        .connectionHandler(log.guards().connectionHandler(vertx))
         .requestHandler(router());
     return server.listen(port, bind);
   }
@@ -54,22 +54,26 @@ public final class HttpVerticle extends VerticleBase {
     RekorRoutes rekor = new RekorRoutes(log);
     SearchRoutes search = new SearchRoutes(log);
     TileRoutes tiles = new TileRoutes(log);
-    Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(log.bodyLimit());
+    RequestGuards guards = log.guards();
+    Handler<RoutingContext> entryBody = RequestGuards.body(log.bodyLimit());
+    Handler<RoutingContext> queryBody = RequestGuards.body(guards.limits().queryBodyLimit());
 
     router.route().handler(this::measure);
+    router.route().handler(guards::deadline);
 
     // Tiles first: they are the most frequent reads (monitors, mirrors), and the router tries
     // routes in order.
     router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
     route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
-    post(router, "/api/v1/log/entries", "create_entry", body).handler(rekor::create);
-    post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", body).handler(rekor::retrieve);
+    post(router, "/api/v1/log/entries", "create_entry", guards::verifySlot, entryBody).handler(rekor::create);
+    post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", guards::verifySlot, queryBody)
+        .handler(rekor::retrieve);
     route(router, HttpMethod.GET, "/api/v1/log/entries/:entryUUID", "get_entry").handler(rekor::getByUuid);
     route(router, HttpMethod.GET, "/api/v1/log/entries", "get_entry_by_index").handler(rekor::getByIndex);
     route(router, HttpMethod.GET, "/api/v1/log", "log_info").handler(rekor::logInfo);
     route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
-    post(router, "/api/v1/index/retrieve", "search_index", body).handler(search::search);
+    post(router, "/api/v1/index/retrieve", "search_index", ctx -> ctx.next(), queryBody).handler(search::search);
 
     route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
     route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);
@@ -78,8 +82,8 @@ public final class HttpVerticle extends VerticleBase {
 
     ErrorMapper errors = new ErrorMapper(d -> log.entryLocation(d.leafHash()), log.bodyLimit());
     router.route().failureHandler(errors);
-    for (int status : new int[] {404, 405, 413, 415}) {
-      router.errorHandler(status, ctx -> ErrorMapper.send(ctx, status, errors.messageFor(status)));
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      router.errorHandler(status, ctx -> ErrorMapper.send(ctx, status, errors.messageFor(ctx, status)));
     }
     return router;
   }
@@ -88,9 +92,10 @@ public final class HttpVerticle extends VerticleBase {
     return r.route(m, path).handler(named(name));
   }
 
-  /** A POST route: Vert.x wants the body handler first. */
-  private static io.vertx.ext.web.Route post(Router r, String path, String name, Handler<RoutingContext> body) {
-    return r.route(HttpMethod.POST, path).handler(body).handler(named(name));
+  /** A POST route: its name, then {@code admit} (before the body is read), then the body. */
+  private static io.vertx.ext.web.Route post(Router r, String path, String name, Handler<RoutingContext> admit,
+      Handler<RoutingContext> body) {
+    return r.route(HttpMethod.POST, path).handler(named(name)).handler(admit).handler(body);
   }
 
   private static Handler<RoutingContext> named(String name) {
@@ -124,9 +129,12 @@ public final class HttpVerticle extends VerticleBase {
   private void metrics(RoutingContext ctx) {
     log.readPool()
         .executeBlocking(() -> log.metrics().scrape(), false)
-        .onSuccess(text -> ctx.response()
-            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            .end(text))
+        .onSuccess(text -> {
+          if (RequestGuards.answered(ctx)) return;
+          ctx.response()
+              .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+              .end(text);
+        })
         .onFailure(ctx::fail);
   }
 }
