@@ -108,9 +108,9 @@ final class DsseV001 {
    * Reads a proposed spec completely but for the signature checks: at most {@value
    * #MAX_SIGNATURES} signatures, no two alike, exactly one verifier per signature, no two
    * verifiers with the same key. Certificate chains of the verifiers are checked within {@code
-   * budget}.
+   * budget}, once it is known that a body of {@code maxBodySize} bytes could hold their PEM.
    */
-  static Prepared prepare(JsonNode spec, VerificationBudget budget) throws InvalidEntryException {
+  static Prepared prepare(JsonNode spec, VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     if (spec.isObject() && (spec.has("envelopeHash") || spec.has("payloadHash") || spec.has("signatures"))) {
       throw new InvalidEntryException("envelopeHash, payloadHash and signatures are computed by the log;"
           + " send only proposedContent (envelope and verifiers)");
@@ -170,7 +170,7 @@ final class DsseV001 {
       }
       KeyMaterial key;
       try {
-        key = KeyMaterial.parse(Encodings.base64(where, v.textValue()), budget);
+        key = KeyMaterial.parse(Encodings.base64(where, v.textValue()), budget, EntryKinds.maxCanonicalPem(maxBodySize));
       } catch (FormatException e) {
         throw new InvalidEntryException(e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage(), e);
       }

@@ -78,13 +78,13 @@ public final class EntryKinds {
     List<String> extraKeys = List.of();
     if (kind.equals(HashedRekordBody.KIND)) {
       checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
-      HashedRekordBody parsed = HashedRekordV001.parse(spec, budget);
+      HashedRekordBody parsed = HashedRekordV001.parse(spec, budget, maxBodySize);
       body = checkSize(canonicalBody(parsed), maxBodySize);
       HashedRekordV001.verify(parsed, verifierCache, budget);
       content = parsed;
     } else if (kind.equals(DsseBody.KIND)) {
       checkVersion(kind, apiVersion, DsseBody.VERSION);
-      DsseV001.Prepared prepared = DsseV001.prepare(spec, budget);
+      DsseV001.Prepared prepared = DsseV001.prepare(spec, budget, maxBodySize);
       checkSize(canonicalBody(prepared.provisional()), maxBodySize);
       DsseV001.Validated v = DsseV001.match(prepared, verifierCache, budget);
       content = v.body();
@@ -99,6 +99,14 @@ public final class EntryKinds {
     List<String> keys = new ArrayList<>(content.indexKeys());
     keys.addAll(extraKeys);
     return new CanonicalEntry(kind, apiVersion, body, Rfc6962.hashLeaf(body), IndexKeys.bound(keys), content);
+  }
+
+  /**
+   * The longest PEM a body of {@code maxBodySize} bytes can carry: bodies hold PEM as base64,
+   * four characters for every three.
+   */
+  static int maxCanonicalPem(int maxBodySize) {
+    return maxBodySize == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxBodySize / 4 * 3;
   }
 
   private static byte[] checkSize(byte[] body, int maxBodySize) throws InvalidEntryException {

@@ -66,14 +66,15 @@ final class HashedRekordV001 {
 
   /** Reads the spec's structure and encodings; checks no signature. */
   static HashedRekordBody parse(JsonNode spec) throws InvalidEntryException {
-    return parse(spec, VerificationBudget.perRequest());
+    return parse(spec, VerificationBudget.perRequest(), Integer.MAX_VALUE);
   }
 
   /**
    * Reads the spec's structure and encodings, charging the links of a certificate chain to
-   * {@code budget}; checks no signature over the digest.
+   * {@code budget}, and refusing before any of them a chain whose PEM a body of {@code
+   * maxBodySize} bytes could not hold; checks no signature over the digest.
    */
-  static HashedRekordBody parse(JsonNode spec, VerificationBudget budget) throws InvalidEntryException {
+  static HashedRekordBody parse(JsonNode spec, VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     JsonFields s = JsonFields.of(spec, "", "data", "signature");
     JsonFields hash = s.object("data", "hash").object("hash", "algorithm", "value");
     String algorithmName = hash.string("algorithm");
@@ -95,7 +96,7 @@ final class HashedRekordV001 {
     byte[] pem = signature.object("publicKey", "content").base64("content");
     KeyMaterial key;
     try {
-      key = KeyMaterial.parse(pem, budget);
+      key = KeyMaterial.parse(pem, budget, EntryKinds.maxCanonicalPem(maxBodySize));
     } catch (FormatException e) {
       throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
     }

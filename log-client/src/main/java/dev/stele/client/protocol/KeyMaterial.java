@@ -1,7 +1,9 @@
 package dev.stele.client.protocol;
 
+import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.crypto.SignatureVerifiers;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.nio.ByteBuffer;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
+import java.security.SignatureException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -70,6 +74,17 @@ public final class KeyMaterial {
    * @throws FormatException naming the problem, or if the chain needs more than the budget
    */
   static KeyMaterial parse(byte[] pemBytes, VerificationBudget budget) throws FormatException {
+    return parse(pemBytes, budget, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #parse(byte[], VerificationBudget)}, refusing a certificate chain whose canonical
+   * PEM is longer than {@code maxCanonicalPem} characters before any of its links is checked: an
+   * entry carries the PEM (base64-encoded), so one that could not hold it is refused unchecked.
+   *
+   * @throws FormatException naming the problem, also a chain too long for the entry
+   */
+  static KeyMaterial parse(byte[] pemBytes, VerificationBudget budget, int maxCanonicalPem) throws FormatException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -97,12 +112,17 @@ public final class KeyMaterial {
       throw new FormatException("a certificate chain of " + blocks.size() + " certificates; at most "
           + MAX_CERTIFICATES + " are accepted, leaf first");
     }
-    List<X509Certificate> certs = new ArrayList<>(blocks.size());
     StringBuilder pem = new StringBuilder();
+    for (Pem.Block b : blocks) {
+      pem.append(Pem.encode("CERTIFICATE", b.bytes()));
+    }
+    if (pem.length() > maxCanonicalPem) {
+      throw new FormatException("the certificates are " + pem.length() + " characters of PEM; the entry"
+          + " can hold at most " + maxCanonicalPem);
+    }
+    List<X509Certificate> certs = new ArrayList<>(blocks.size());
     for (int i = 0; i < blocks.size(); i++) {
-      X509Certificate cert = Der.certificate("certificate " + (i + 1), blocks.get(i).bytes());
-      certs.add(cert);
-      pem.append(Pem.encode("CERTIFICATE", blocks.get(i).bytes()));
+      certs.add(Der.certificate("certificate " + (i + 1), blocks.get(i).bytes()));
     }
     for (int i = 0; i + 1 < certs.size(); i++) {
       // The issuer's key decides what checking the link costs: only supported types and sizes
@@ -114,9 +134,8 @@ public final class KeyMaterial {
       } catch (InvalidKeyException e) {
         throw new FormatException("certificate " + (i + 2) + " of the chain: " + e.getMessage(), e);
       }
-      budget.charge(issuerType, "the signature of certificate " + (i + 1) + " of the chain");
       try {
-        certs.get(i).verify(issuer);
+        checkLink(certs.get(i), issuer, issuerType, budget, "the signature of certificate " + (i + 1) + " of the chain");
       } catch (GeneralSecurityException e) {
         throw new FormatException("certificate " + (i + 1) + " of the chain is not signed by certificate "
             + (i + 2) + " (" + e.getMessage() + ")");
@@ -124,6 +143,45 @@ public final class KeyMaterial {
     }
     PublicKey key = Der.publicKey("the certificate's key", certs.get(0).getPublicKey().getEncoded());
     return new KeyMaterial(key, certs, pem.toString(), subjectsOf(certs.get(0)));
+  }
+
+  /**
+   * The signature algorithms of certificates that are checked with the library's own verifiers
+   * ({@link SignatureVerifiers}, Bouncy Castle's engines), whose cost {@link KeyType#verifyCost}
+   * states: each with the key type it needs and its digest.
+   */
+  private record LinkAlgorithm(String family, HashAlgorithm hash) {}
+
+  private static final Map<String, LinkAlgorithm> LINK_ALGORITHMS = Map.of(
+      "1.2.840.10045.4.3.2", new LinkAlgorithm("EC", HashAlgorithm.SHA256),
+      "1.2.840.10045.4.3.3", new LinkAlgorithm("EC", HashAlgorithm.SHA384),
+      "1.2.840.10045.4.3.4", new LinkAlgorithm("EC", HashAlgorithm.SHA512),
+      "1.2.840.113549.1.1.11", new LinkAlgorithm("RSA", HashAlgorithm.SHA256),
+      "1.2.840.113549.1.1.12", new LinkAlgorithm("RSA", HashAlgorithm.SHA384),
+      "1.2.840.113549.1.1.13", new LinkAlgorithm("RSA", HashAlgorithm.SHA512),
+      "1.3.101.112", new LinkAlgorithm("Ed25519", HashAlgorithm.SHA512));
+
+  /**
+   * Checks that {@code cert} is signed by {@code issuer}, charging {@code budget} first. The
+   * usual algorithms (ECDSA, RSA PKCS #1 v1.5 with SHA-2, Ed25519) are checked by the library's
+   * verifiers over the certificate's signed part; any other (RSA-PSS, SHA-1) by the JDK, which is
+   * slower and is charged three times the key's cost.
+   */
+  private static void checkLink(X509Certificate cert, PublicKey issuer, KeyType issuerType,
+      VerificationBudget budget, String what) throws FormatException, GeneralSecurityException {
+    LinkAlgorithm alg = LINK_ALGORITHMS.get(cert.getSigAlgOID());
+    if (alg == null) {
+      budget.charge(issuerType, what, 3);
+      cert.verify(issuer);
+      return;
+    }
+    String family = issuerType.isEcdsa() ? "EC" : issuerType.isRsa() ? "RSA" : "Ed25519";
+    if (!family.equals(alg.family())) {
+      throw new SignatureException("the signature algorithm " + cert.getSigAlgName() + " does not go with the "
+          + issuerType + " key of the issuer");
+    }
+    budget.charge(issuerType, what);
+    SignatureVerifiers.forKey(issuer, alg.hash()).verify(cert.getSignature(), cert.getTBSCertificate());
   }
 
   private static String describe(List<Pem.Block> blocks) {

@@ -147,7 +147,7 @@ class EntryBoundsTest {
 
     VerificationBudget budget = VerificationBudget.perRequest();
     String message = refused(dsse(PAYLOAD, signers, reversed, false), budget);
-    assertTrue(message.contains("this log allows 80 per request"), message);
+    assertTrue(message.contains("this log allows 64 per request"), message);
     assertTrue(message.contains("list the verifiers in the order of the signatures, or set each signature's keyid"), message);
     assertTrue(budget.spent() <= VerificationBudget.PER_REQUEST, "never past the limit: " + budget.spent());
 
@@ -170,13 +170,13 @@ class EntryBoundsTest {
 
   @Test
   void dsse_whatTheKeysNeedAtTheLeastIsCheckedFirst() throws Exception {
-    List<KeyPair> signers = keys(4, "EC", "secp521r1");
+    List<KeyPair> signers = keys(3, "EC", "secp521r1");
     VerificationBudget budget = VerificationBudget.perRequest();
     String message = refused(dsse(PAYLOAD, signers, signers, false), budget);
-    assertTrue(message.contains("checking the 4 signatures of the envelope would cost 88 units"), message);
+    assertTrue(message.contains("checking the 3 signatures of the envelope would cost 66 units"), message);
     assertEquals(0, budget.spent());
-    canonicalize(dsse(PAYLOAD, signers.subList(0, 3), signers.subList(0, 3), false), budget);
-    assertEquals(66, budget.spent());
+    canonicalize(dsse(PAYLOAD, signers.subList(0, 2), signers.subList(0, 2), false), budget);
+    assertEquals(44, budget.spent());
   }
 
   @Test
@@ -200,6 +200,25 @@ class EntryBoundsTest {
     assertEquals("the canonical entry is " + size + " bytes; this log stores entries of at most " + (size - 1)
         + " bytes", e.getMessage());
     assertEquals(0, second.spent());
+  }
+
+  /** A chain too long for any entry is refused before any of its links is checked. */
+  @Test
+  void aChainTheBodyCouldNotHold_isRefusedBeforeItsLinksAreChecked() throws Exception {
+    KeyPair root = TestKeys.p256();
+    KeyPair leaf = generate("EC", "secp256r1");
+    String filler = "https://example.com/" + "f".repeat(20_000);
+    var rootCert = Proposals.certificate(root, null, "root", true, null, filler);
+    var midCert = Proposals.certificate(root, root, "mid", true, null, filler);
+    var leafCert = Proposals.certificate(leaf, root, "leaf", false, null, filler);
+    byte[] digest = HashAlgorithm.SHA256.digest(PAYLOAD);
+    ObjectNode p = Proposals.hashedRekord("sha256", HexFormat.of().formatHex(digest),
+        jdkSign("SHA256withECDSA", leaf.getPrivate(), PAYLOAD), Proposals.certificatePem(leafCert, midCert, rootCert));
+    VerificationBudget budget = VerificationBudget.perRequest();
+    String message = refused(p, budget);
+    assertTrue(message.matches("signature.publicKey.content: the certificates are \\d+ characters of PEM; the entry can"
+        + " hold at most 49149"), message);
+    assertEquals(0, budget.spent(), "no link was checked");
   }
 
   @Test
@@ -245,6 +264,20 @@ class EntryBoundsTest {
         () -> KeyMaterial.parse(Proposals.certificatePem(signedByWeak, weakIssuer).getBytes(StandardCharsets.US_ASCII)));
     assertTrue(unsupported.getMessage().startsWith("certificate 2 of the chain: unsupported RSA key size 1024 bits"),
         unsupported.getMessage());
+
+    // A link signed with an algorithm outside the usual ones is checked by the JDK, at three
+    // times the key's cost: here SHA-1 with an RSA 2048 issuer.
+    KeyPair rsa = TestKeys.rsa(2048);
+    var rsaRoot = Proposals.certificate(rsa, null, "rsa root", true, null, null);
+    long now = System.currentTimeMillis();
+    var sha1Leaf = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(new org.bouncycastle.asn1.x500.X500Name("CN=rsa root"),
+            java.math.BigInteger.TEN, new java.util.Date(now - 60_000), new java.util.Date(now + 600_000),
+            new org.bouncycastle.asn1.x500.X500Name("CN=sha1 leaf"), leaf.getPublic())
+            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA1withRSA").build(rsa.getPrivate())));
+    VerificationBudget jdk = VerificationBudget.perRequest();
+    KeyMaterial.parse(Proposals.certificatePem(sha1Leaf, rsaRoot).getBytes(StandardCharsets.US_ASCII), jdk);
+    assertEquals(3, jdk.spent());
 
     VerificationBudget small = new VerificationBudget(8);
     FormatException over = assertThrows(FormatException.class,
