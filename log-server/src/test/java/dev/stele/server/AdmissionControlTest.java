@@ -127,6 +127,19 @@ class AdmissionControlTest {
     }
   }
 
+  /** Only an answer that leaves a body unread closes the connection; a 404 does not. */
+  @Test
+  void anErrorForARequestWithoutABody_keepsTheConnection() throws Exception {
+    try (TestServer log = start(RequestLimits.DEFAULTS);
+        RawHttp c = new RawHttp(log.server.port())) {
+      RawHttp.Answer missing = c.send("GET /tile/0/999 HTTP/1.1\r\nHost: x\r\n\r\n").read(Duration.ofSeconds(10), true);
+      assertEquals(404, missing.status(), missing.text());
+      assertFalse(missing.text().toLowerCase().contains("connection: close"), missing.text());
+      assertEquals(200, c.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n").read(Duration.ofSeconds(10), true).status(),
+          "the same connection serves the next request");
+    }
+  }
+
   @Test
   void bodyLimitsPerRoute() throws Exception {
     try (TestServer log = start(limits(1024, 256, 4096, 10_000, 20_000))) {

@@ -121,14 +121,15 @@ public final class ErrorMapper implements Handler<RoutingContext> {
   }
 
   /**
-   * Writes the JSON error body. If the request body has not been read to its end, the connection
-   * is closed after the answer.
+   * Writes the JSON error body. If the request has a body that has not been read to its end, the
+   * connection is closed after the answer: what is left of the body cannot be read as the next
+   * request.
    */
   public static void send(RoutingContext ctx, int status, String message) {
     String body = new JsonObject().put("code", status).put("message", message).encode();
     HttpServerResponse resp = ctx.response();
-    HttpConnection unread = ctx.request().isEnded() || ctx.request().version() == HttpVersion.HTTP_2
-        ? null : ctx.request().connection();
+    HttpConnection unread = RequestGuards.bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2
+        ? ctx.request().connection() : null;
     if (unread != null) {
       resp.putHeader("Connection", "close");
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -113,6 +114,23 @@ public final class RequestGuards {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Whether the request has a body (a positive {@code Content-Length}, or a {@code
+   * Transfer-Encoding}) that has not been read to its end. A request without a body is not
+   * "ended" until Vert.x has handled its last (empty) part, which may be after an answer given
+   * from its first.
+   */
+  static boolean bodyUnread(HttpServerRequest req) {
+    if (req.isEnded()) {
+      return false;
+    }
+    if (req.getHeader("Transfer-Encoding") != null) {
+      return true;
+    }
+    String length = req.getHeader("Content-Length");
+    return length != null && !length.strip().equals("0");
+  }
+
   /** The body limit of the request's route, or {@code fallback} if it has none. */
   static long bodyLimit(RoutingContext ctx, long fallback) {
     Long limit = ctx.get(BODY_LIMIT);
@@ -195,7 +213,7 @@ public final class RequestGuards {
     if (resp.ended() || resp.closed() || resp.headWritten()) {
       return;
     }
-    if (!ctx.request().isEnded()) {
+    if (bodyUnread(ctx.request())) {
       ErrorMapper.send(ctx, 408, "the request body did not arrive within " + d.millis + " ms");
     } else {
       ErrorMapper.retryAfter(resp, 1);
