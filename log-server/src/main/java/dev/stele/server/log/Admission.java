@@ -25,6 +25,7 @@ public final class Admission {
    * @throws InvalidRequestException saying why the proposal is refused
    */
   public static CanonicalEntry canonicalize(byte[] proposal, VerifierCache keys) throws InvalidRequestException {
+    assert Blocking.offEventLoop("entry validation and signature checks");
     try {
       return EntryKinds.canonicalize(proposal, keys, VerificationBudget.perRequest(), EntryBundle.MAX_ENTRY_SIZE);
     } catch (InvalidEntryException e) {
@@ -40,6 +41,7 @@ public final class Admission {
    */
   public static CanonicalEntry canonicalize(JsonNode proposal, VerifierCache keys, VerificationBudget budget)
       throws InvalidRequestException {
+    assert Blocking.offEventLoop("entry validation and signature checks");
     try {
       return EntryKinds.canonicalize(proposal, keys, budget, EntryBundle.MAX_ENTRY_SIZE);
     } catch (InvalidEntryException e) {

@@ -4,6 +4,7 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.server.log.Blocking;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TileCache;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -132,6 +134,20 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     return dir;
   }
 
+  /**
+   * Writes a consistent copy of the store to {@code target}, which must not exist, while the
+   * store stays in use: a RocksDB checkpoint (the memtables flushed first, files hard-linked on
+   * the same file system and copied otherwise). Every batch is one atomic write, so the copy
+   * holds whole batches: a tree state and everything it covers.
+   */
+  public void checkpoint(Path target) throws StorageException {
+    try (Checkpoint c = Checkpoint.create(db)) {
+      c.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new StorageException("checkpoint to " + target, e);
+    }
+  }
+
   /** The identity written when the store was created, if it has been. */
   public Optional<LogIdentity> identity() throws StorageException {
     byte[] v = get(meta, Keys.metaIdentity(), "read log identity");
@@ -239,6 +255,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   public List<StoredEntry> entries(long from, int count) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: read entries");
     List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       long next = from;
@@ -257,6 +274,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The index of the last entry stored, or -1 if there is none. */
   public long lastEntryIndex() throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: find the last entry");
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       it.seekToLast();
       long last = it.isValid() ? Keys.index(it.key()) : -1;
@@ -306,6 +324,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       if (at == -1 || at >= from) {
         return at;
       }
+      assert Blocking.offEventLoop("RocksDB: search");
       byte[] start = new byte[prefix.length + 8];
       System.arraycopy(prefix, 0, start, 0, prefix.length);
       Keys.putLong(start, prefix.length, from);
@@ -343,6 +362,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   @Override
   public void commit(Batch batch) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: commit");
     try (WriteBatch wb = new WriteBatch()) {
       for (Batch.Appended a : batch.entries()) {
         StoredEntry e = a.entry();
@@ -378,6 +398,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   private byte[] get(ColumnFamilyHandle cf, byte[] key, String op) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     try {
       return db.get(cf, key);
     } catch (RocksDBException e) {
@@ -387,6 +408,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   private List<byte[]> multiGet(ColumnFamilyHandle cf, List<byte[]> keys, String op)
       throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     if (keys.isEmpty()) return List.of();
     try {
       return db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);
