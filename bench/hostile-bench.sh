@@ -4,7 +4,7 @@
 # floods of connections, slow bodies, metric labels, searches), the largest server CPU time per
 # request HostileBench can construct, on the server before issue 12 (BEFORE_REF, built in a
 # temporary git worktree, /tmp/hostile-before, removed at the end) and on this tree, one after the
-# other on the same machine, with the honest append rate of each. About 8 minutes on 2 cores.
+# other on the same machine, with the honest append rate of each. About 6 minutes on 2 idle cores.
 # Usage: bench/hostile-bench.sh [--quick]      Results: bench/results/hostile-<date>.txt
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,6 +25,10 @@ cleanup() {
 trap cleanup EXIT
 
 ./mvnw -B -q -o -DskipTests -pl bench,log-server -am package
+# Copies, so that building this tree again while the bench runs changes nothing it runs.
+mkdir -p "$work/after" "$work/bench"
+cp -r log-server/target/stele-log-server.jar log-server/target/lib "$work/after/"
+cp -r bench/target/stele-bench.jar bench/target/lib "$work/bench/"
 git worktree add -q --detach "$before" "$before_ref"
 (cd "$before" && ./mvnw -B -q -o -DskipTests -pl log-server -am package)
 
@@ -40,12 +44,13 @@ run() { # label classpath
   server_pid=$!
   for _ in $(seq 1 90); do grep -q "listening on" "$work/$label-server.log" && break; sleep 1; done
   echo "## $label"
-  timeout 900 java -Xmx2g -cp "bench/target/stele-bench.jar:bench/target/lib/*" dev.stele.bench.HostileBench \
-    "http://127.0.0.1:$port" --server-pid "$server_pid" $quick | tee "$work/$label.txt"
+  timeout 900 java -Xmx2g -cp "$work/bench/stele-bench.jar:$work/bench/lib/*" dev.stele.bench.HostileBench \
+    "http://127.0.0.1:$port" --server-pid "$server_pid" $quick | tee "$work/$label.txt" || echo "# $label: the bench failed or ran out of time"
+
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 run before "$before/log-server/target/stele-log-server.jar:$before/log-server/target/lib/*"
-run after "log-server/target/stele-log-server.jar:log-server/target/lib/*"
+run after "$work/after/stele-log-server.jar:$work/after/lib/*"
 
 # The table: per family, the costliest variant on each side (CPU ms per request, median of rounds).
 echo
