@@ -93,6 +93,13 @@ public final class KeyMaterial {
     } catch (CharacterCodingException e) {
       throw new FormatException("not PEM text (invalid UTF-8)");
     }
+    // Counted before any block is decoded: a chain's length is the sender's choice, and a body
+    // can hold hundreds of certificates that would all be base64-decoded only to be refused.
+    int certificateBlocks = occurrences(text, "-----BEGIN CERTIFICATE-----");
+    if (certificateBlocks > MAX_CERTIFICATES) {
+      throw new FormatException("a certificate chain of " + certificateBlocks + " certificates; at most "
+          + MAX_CERTIFICATES + " are accepted, leaf first");
+    }
     List<Pem.Block> blocks = Pem.decode(text);
     String type = blocks.get(0).type();
     for (Pem.Block b : blocks) {
@@ -182,6 +189,14 @@ public final class KeyMaterial {
     }
     budget.charge(issuerType, what);
     SignatureVerifiers.forKey(issuer, alg.hash()).verify(cert.getSignature(), cert.getTBSCertificate());
+  }
+
+  private static int occurrences(String text, String marker) {
+    int n = 0;
+    for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + marker.length())) {
+      n++;
+    }
+    return n;
   }
 
   private static String describe(List<Pem.Block> blocks) {
