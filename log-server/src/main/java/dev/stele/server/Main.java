@@ -5,6 +5,7 @@ import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.server.http.HttpVerticle;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
@@ -108,6 +109,9 @@ public final class Main implements Callable<Integer> {
   int readThreads;
 
   @CommandLine.Mixin
+  LimitOptions limits = new LimitOptions();
+
+  @CommandLine.Mixin
   SecurityOptions security;
 
   public static void main(String[] args) {
@@ -124,7 +128,7 @@ public final class Main implements Callable<Integer> {
     Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
-        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores);
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve());
   }
 
   @Override
@@ -231,7 +235,8 @@ public final class Main implements Callable<Integer> {
         ServerMetrics metrics = new ServerMetrics();
         SequencerStore writes = storeDecorator.apply(store);
         sequencer = new Sequencer(writes, head, signer,
-            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
+            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize(),
+                config.limits().requestTimeout()),
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
@@ -247,7 +252,9 @@ public final class Main implements Callable<Integer> {
         LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
-            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit(),
+            new RequestGuards(config.limits()));
+        metrics.bindAdmission(services.guards()::openConnections, services.guards()::verifying);
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared

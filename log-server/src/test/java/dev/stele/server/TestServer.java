@@ -13,6 +13,7 @@ import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.server.http.RequestLimits;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.SequencerStore;
@@ -68,6 +69,13 @@ final class TestServer implements AutoCloseable {
   static ServerConfig config(Path dir) {
     return new ServerConfig(0, "127.0.0.1", dir, Optional.empty(), Optional.empty(), Optional.of(7L), 100,
         Duration.ofMillis(2), 1000, 64 * 1024, 2, 4);
+  }
+
+  /** {@link #config(Path)} with other admission limits. */
+  static ServerConfig config(Path dir, RequestLimits limits) {
+    ServerConfig c = config(dir);
+    return new ServerConfig(c.port(), c.bind(), c.dataDir(), c.key(), c.publicUrl(), c.treeId(), c.maxBatchSize(),
+        c.maxBatchAge(), c.queueSize(), c.bodyLimit(), c.verifyThreads(), c.readThreads(), limits);
   }
 
   static TestServer start(Path dir) throws Exception {

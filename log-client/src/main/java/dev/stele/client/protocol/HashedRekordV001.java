@@ -24,9 +24,18 @@ import java.security.InvalidKeyException;
 final class HashedRekordV001 {
   private HashedRekordV001() {}
 
-  /** Validates a proposed spec completely, including the signature over the digest. */
-  static HashedRekordBody validate(JsonNode spec, VerifierCache verifierCache) throws InvalidEntryException {
-    HashedRekordBody body = validateTrusted(spec);
+  /**
+   * Checks the signature over the digest of a parsed proposal ({@link #parse}), charging the check
+   * to {@code budget}.
+   */
+  static void verify(HashedRekordBody body, VerifierCache verifierCache, VerificationBudget budget)
+      throws InvalidEntryException {
+    KeyType keyType = checkAllowed(body);
+    try {
+      budget.charge(keyType, "the signature");
+    } catch (FormatException e) {
+      throw new InvalidEntryException(e.getMessage());
+    }
     try {
       verifierCache.forDigest(body.key().publicKey(), body.algorithm()).verify(body.signature(), body.digest());
     } catch (GeneralSecurityException e) {
@@ -35,12 +44,13 @@ final class HashedRekordV001 {
           + " (" + body.key().describe() + ", " + body.algorithm() + " digest "
           + body.digestHex() + "): " + e.getMessage());
     }
-    return body;
   }
 
-  /** Validates a proposed spec as {@link #validate} does, but for the signature. */
-  static HashedRekordBody validateTrusted(JsonNode spec) throws InvalidEntryException {
-    HashedRekordBody body = parse(spec);
+  /**
+   * Checks what {@link #verify} checks but the signature: the key's type and the digest it
+   * allows. For an import the operator vouches for ({@code stele-server import --trust-input}).
+   */
+  static KeyType checkAllowed(HashedRekordBody body) throws InvalidEntryException {
     KeyType keyType;
     try {
       keyType = PublicKeys.typeOf(body.key().publicKey());
@@ -48,7 +58,7 @@ final class HashedRekordV001 {
       throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
     }
     checkAllowed(keyType, body.algorithm());
-    return body;
+    return keyType;
   }
 
   /**
@@ -65,6 +75,15 @@ final class HashedRekordV001 {
 
   /** Reads the spec's structure and encodings; checks no signature. */
   static HashedRekordBody parse(JsonNode spec) throws InvalidEntryException {
+    return parse(spec, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the spec's structure and encodings, charging the links of a certificate chain to
+   * {@code budget}, and refusing before any of them a chain whose PEM a body of {@code
+   * maxBodySize} bytes could not hold; checks no signature over the digest.
+   */
+  static HashedRekordBody parse(JsonNode spec, VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     JsonFields s = JsonFields.of(spec, "", "data", "signature");
     JsonFields hash = s.object("data", "hash").object("hash", "algorithm", "value");
     String algorithmName = hash.string("algorithm");
@@ -86,7 +105,7 @@ final class HashedRekordV001 {
     byte[] pem = signature.object("publicKey", "content").base64("content");
     KeyMaterial key;
     try {
-      key = KeyMaterial.parse(pem);
+      key = KeyMaterial.parse(pem, budget, EntryKinds.maxCanonicalPem(maxBodySize));
     } catch (FormatException e) {
       throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
     }

@@ -16,8 +16,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -104,6 +106,16 @@ public final class ServerMetrics {
     }
   }
 
+  /** Registers the gauges of admission control: open connections, verification slots in use. */
+  public void bindAdmission(IntSupplier connections, IntSupplier verifying) {
+    Gauge.builder("stele.http.connections", connections, s -> s.getAsInt())
+        .description("Open HTTP connections (at most --max-connections)")
+        .register(registry);
+    Gauge.builder("stele.http.verify.slots", verifying, s -> s.getAsInt())
+        .description("Requests reading or verifying a proposed entry (at most --verify-queue)")
+        .register(registry);
+  }
+
   public void batchCommitted(int entries, long commitNanos, long batchNanos) {
     batchSize.record(entries);
     commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);
@@ -123,8 +135,18 @@ public final class ServerMetrics {
     proofFailures.increment();
   }
 
-  /** One HTTP request: route template (or "unmatched"), method, status and latency. */
-  public void request(String route, String method, int status, long nanos) {
+  /** The method labels: the methods of RFC 9110 section 9 and PATCH; any other token is "other". */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  /**
+   * One HTTP request: route template (or "unmatched"), method, status and latency. Every label
+   * comes from a closed set, so that no client can add series: a method outside {@link #METHODS}
+   * is counted as "other", a status outside 100..599 as 0.
+   */
+  public void request(String route, String requestMethod, int responseStatus, long nanos) {
+    String method = METHODS.contains(requestMethod) ? requestMethod : "other";
+    int status = responseStatus >= 100 && responseStatus <= 599 ? responseStatus : 0;
     String key = route + ' ' + method + ' ' + status;
     Timer t = requestTimers.get(key);
     if (t == null) {

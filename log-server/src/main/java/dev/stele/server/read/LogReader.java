@@ -35,8 +35,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The read side of the log, with no HTTP in it: entries with their inclusion proofs, retrieval,
@@ -55,8 +55,15 @@ import java.util.TreeSet;
  * Sequencer}) and fails the request with an {@link IOException}, a 500.
  */
 public final class LogReader {
-  /** At most this many entry IDs in one search answer. */
-  public static final int MAX_SEARCH_RESULTS = 10_000;
+  /** At most this many entry IDs in one search answer: one page (docs/protocol.md section 10). */
+  public static final int SEARCH_PAGE = 1_000;
+  /**
+   * At most this many cursor moves for one page. Finding a page costs a move per entry of each key
+   * (OR) or per skip between the keys' entries (AND), which depends on how the keys' sets
+   * interleave, not only on the answer's size: the bound keeps one request's work near a few
+   * milliseconds whatever the sets, and a page cut short says where to go on.
+   */
+  static final int SEARCH_MOVES = 4 * SEARCH_PAGE;
 
   private final RocksLogStore store;
   private final TileReader tiles;
@@ -64,6 +71,8 @@ public final class LogReader {
   private final LogSigner signer;
   private final LogIdentity identity;
   private final ServerMetrics metrics;
+  private final int searchPage;
+  private final int searchMoves;
   /** The head last turned into a parsed note, so that reads do not parse it each time. */
   private volatile ParsedHead parsedHead;
 
@@ -83,6 +92,14 @@ public final class LogReader {
    */
   public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics) {
+    this(store, tiles, sequencer, signer, identity, metrics, SEARCH_PAGE, SEARCH_MOVES);
+  }
+
+  /** As above, with other search bounds: tests page through a small log. */
+  LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics, int searchPage, int searchMoves) {
+    this.searchPage = searchPage;
+    this.searchMoves = searchMoves;
     this.store = store;
     this.tiles = tiles;
     this.sequencer = sequencer;
@@ -257,34 +274,100 @@ public final class LogReader {
   }
 
   /**
-   * The entry IDs matching a search, in log order, at most {@value #MAX_SEARCH_RESULTS}.
+   * One page of a search: entry IDs in log order, and where the next page starts if there may be
+   * more.
+   *
+   * @param next the log index to search from for the next page; empty when nothing is left
    */
-  public List<EntryId> search(IndexQuery query) throws IOException {
-    TreeSet<Long> result = null;
-    for (List<String> keys : query.criteria()) {
-      TreeSet<Long> found = new TreeSet<>();
-      for (String k : keys) {
-        found.addAll(store.search(k, MAX_SEARCH_RESULTS));
+  public record SearchPage(List<EntryId> ids, OptionalLong next) {
+    public SearchPage {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /**
+   * The entries matching a search at log index {@code from} or after, in log order: at most
+   * {@value #SEARCH_PAGE}, found with at most {@value #SEARCH_MOVES} cursor moves. Sets are
+   * never cut before they are combined: an AND walks every criterion's keys together, so that
+   * what the answer leaves out is only what comes after {@link SearchPage#next}.
+   *
+   * @throws IllegalArgumentException if {@code from} is negative (callers check requests first)
+   */
+  public SearchPage search(IndexQuery query, long from) throws IOException {
+    if (from < 0) {
+      throw new IllegalArgumentException("search from index " + from);
+    }
+    List<List<RocksLogStore.SearchCursor>> criteria = new ArrayList<>();
+    try {
+      for (List<String> keys : query.criteria()) {
+        List<RocksLogStore.SearchCursor> cursors = new ArrayList<>();
+        criteria.add(cursors);
+        for (String k : keys) {
+          cursors.add(store.searchCursor(k));
+        }
       }
-      if (result == null) {
-        result = found;
-      } else if (query.matchAll()) {
-        result.retainAll(found);
-      } else {
-        result.addAll(found);
+      if (!query.matchAll()) {
+        // OR: every key is one criterion.
+        List<RocksLogStore.SearchCursor> all = new ArrayList<>();
+        criteria.forEach(all::addAll);
+        criteria = List.of(all);
+      }
+      return page(criteria, from);
+    } finally {
+      for (List<RocksLogStore.SearchCursor> cursors : criteria) {
+        cursors.forEach(RocksLogStore.SearchCursor::close);
       }
     }
+  }
+
+  /** A match of all criteria: the entries filed under any key of each. */
+  private SearchPage page(List<List<RocksLogStore.SearchCursor>> criteria, long from) throws IOException {
     List<EntryId> ids = new ArrayList<>();
-    for (long i : result) {
-      if (ids.size() >= MAX_SEARCH_RESULTS) {
-        break;
+    int moves = 0;
+    long pos = from;
+    while (ids.size() < searchPage) {
+      // The smallest index >= pos under every criterion: raise the candidate to each criterion's
+      // next entry until all of them agree on it.
+      long candidate = pos;
+      Hash leaf = null;
+      int agreeing = 0;
+      for (int c = 0; agreeing < criteria.size(); c = (c + 1) % criteria.size()) {
+        if (moves >= searchMoves) {
+          return new SearchPage(ids, OptionalLong.of(candidate));
+        }
+        long next = -1;
+        Hash nextLeaf = null;
+        for (RocksLogStore.SearchCursor cursor : criteria.get(c)) {
+          moves++;
+          long n = cursor.seek(candidate);
+          if (n >= 0 && (next < 0 || n < next)) {
+            next = n;
+            nextLeaf = cursor.leafHash();
+          }
+        }
+        if (next < 0) {
+          return new SearchPage(ids, OptionalLong.empty());
+        }
+        if (next == candidate && agreeing > 0) {
+          agreeing++;
+          leaf = leaf != null ? leaf : nextLeaf;
+        } else {
+          candidate = next;
+          agreeing = 1;
+          leaf = nextLeaf;
+        }
       }
-      Optional<StoredEntry> e = store.entry(i);
-      if (e.isPresent()) {
-        ids.add(entryId(Rfc6962.hashLeaf(e.get().bodyUnsafe())));
-      }
+      ids.add(entryId(leaf != null ? leaf : leafFromTile(candidate)));
+      pos = candidate + 1;
     }
-    return ids;
+    return new SearchPage(ids, OptionalLong.of(pos));
+  }
+
+  /** The leaf hash at {@code index}, from its level-0 tile: for index rows that do not carry it. */
+  private Hash leafFromTile(long index) throws IOException {
+    int offset = (int) (index & 0xff);
+    HashTile t = store.readTiles(List.of(new TileId(0, index >>> 8, offset + 1))).get(0);
+    return t.get(offset);
   }
 
   /**

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * entries     index (8)                       -> Records.entry
  * leaf_index  leaf hash (32)                  -> index (8)
  * tiles       level (1) || index (8)          -> hash tile bytes at its newest width
- * search      utf8(key) || 0x00 || index (8)  -> empty
+ * search      utf8(key) || 0x00 || index (8)  -> leaf hash (32); empty in rows written before it
  * meta        ascii name                      -> Records.treeState | Records.identity | Records.importProgress
  * </pre>
  */
