@@ -9,11 +9,15 @@ import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.LogReader;
+import dev.stele.server.read.PublishedHead;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
+import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.witness.WitnessCollector;
+import dev.stele.server.witness.WitnessConfig;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -105,6 +109,9 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses;
+
   public static void main(String[] args) {
     Logging.configure();
     CommandLine cli = new CommandLine(new Main());
@@ -124,14 +131,19 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    WitnessConfig witnessConfig;
     try {
       config = config();
+      witnessConfig = witnesses.config();
     } catch (IllegalArgumentException e) {
       System.err.println("stele-server: " + e.getMessage());
       return 2;
+    } catch (IOException e) {
+      System.err.println("stele-server: cannot read --witness-policy: " + e);
+      return 1;
     }
     try {
-      Server server = Server.start(config);
+      Server server = Server.start(config, witnessConfig, new VertxOptions(), UnaryOperator.identity());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
       if (publicKeyFile != null) {
         try {
@@ -172,10 +184,12 @@ public final class Main implements Callable<Integer> {
     private final int port;
     private final URI publicUrl;
     private final LogSigner signer;
+    private final WitnessCollector witnesses;
     private volatile boolean closed;
 
     private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer) {
+        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses) {
+      this.witnesses = witnesses;
       this.store = store;
       this.sequencer = sequencer;
       this.vertx = vertx;
@@ -197,9 +211,18 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, WitnessConfig.defaults(), vertxOptions, storeDecorator);
+    }
+
+    /** As {@link #start(ServerConfig, VertxOptions, UnaryOperator)}, with a checkpoint key and witnesses. */
+    public static Server start(ServerConfig config, WitnessConfig witnessConfig, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
       Signer key = LogKeys.loadOrGenerate(config.keyFile(), config.key().isEmpty());
+      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
+          witnessConfig.checkpointKey().isEmpty());
       RocksLogStore store = RocksLogStore.open(config.dataDir());
       Sequencer sequencer = null;
+      WitnessCollector collector = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -207,7 +230,7 @@ public final class Main implements Callable<Integer> {
         // The signer name is fixed by the configured URL, or the default one; with port 0 the
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
-        LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
+        LogSigner signer = new LogSigner(key, checkpointKey, nameSource.getHost(), identity.treeId());
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
@@ -217,6 +240,11 @@ public final class Main implements Callable<Integer> {
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
+        if (witnessConfig.policy().isPresent()) {
+          collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
+              witnessConfig.timeout(), sequencer, store, signer, metrics);
+        }
+        PublishedHead published = collector != null ? collector : PublishedHead.of(sequencer);
         sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();
@@ -225,7 +253,8 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
         // decorator reaches them too.
-        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics, published,
+            witnessConfig.v1AllLines());
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
             new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
@@ -244,10 +273,12 @@ public final class Main implements Callable<Integer> {
         URI url = config.publicUrl(actual);
         LOG.info("Stele log listening on http://" + config.bind() + ":" + actual + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
-            + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer);
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
+            + signer.checkpointVkey().orElse("none") + ")");
+        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, collector);
       } catch (Exception | Error e) {
         if (vertx != null) vertx.close();
+        if (collector != null) collector.close();
         if (sequencer != null) sequencer.close();
         store.close();
         throw e;
@@ -287,6 +318,7 @@ public final class Main implements Callable<Integer> {
       Logging.direct(Main.class, "shutting down: finishing queued entries");
       try {
         sequencer.close();
+        if (witnesses != null) witnesses.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

@@ -5,6 +5,8 @@ import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.Inclusion;
 import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.NoteSignature;
+import dev.stele.client.protocol.NoteVerifier;
 import dev.stele.client.protocol.SignedNote;
 import dev.stele.client.protocol.TreeInfo;
 import dev.stele.merkle.Hash;
@@ -64,6 +66,8 @@ public final class LogReader {
   private final LogSigner signer;
   private final LogIdentity identity;
   private final ServerMetrics metrics;
+  private final PublishedHead published;
+  private final boolean v1AllLines;
   /** The head last turned into a parsed note, so that reads do not parse it each time. */
   private volatile ParsedHead parsedHead;
 
@@ -83,6 +87,20 @@ public final class LogReader {
    */
   public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics) {
+    this(store, tiles, sequencer, signer, identity, metrics, PublishedHead.of(sequencer), false);
+  }
+
+  /**
+   * @param published which head reads serve (with witnesses, the cosigned one)
+   * @param v1AllLines whether the checkpoints in Rekor v1 answers keep every signature line (the
+   *     Ed25519 line and witness cosignatures), or only the log's ECDSA line: Rekor's Go verifier
+   *     (cosign, rekor-cli) refuses a note with any line of another key, while sigstore-js,
+   *     sigstore-java and Stele's client ignore such lines. {@code /checkpoint} always serves them all.
+   */
+  public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics, PublishedHead published, boolean v1AllLines) {
+    this.published = published;
+    this.v1AllLines = v1AllLines;
     this.store = store;
     this.tiles = tiles;
     this.sequencer = sequencer;
@@ -91,9 +109,20 @@ public final class LogReader {
     this.metrics = metrics;
   }
 
-  /** The newest durable tree state, with its signed checkpoint. */
+  /**
+   * The published tree state, with its signed checkpoint: the newest durable one, or with
+   * witnesses the one they cosigned (its note then carries their cosignatures).
+   */
   public TreeState head() {
-    return sequencer.head();
+    return published.current();
+  }
+
+  /**
+   * A published head at least as large as the batch an entry was just committed in, to answer the
+   * append with (see {@link PublishedHead#atLeast}). Never blocks.
+   */
+  public java.util.concurrent.CompletableFuture<TreeState> publishedAtLeast(TreeState committed) {
+    return published.atLeast(committed);
   }
 
   /** The log's public key, PEM. */
@@ -120,7 +149,7 @@ public final class LogReader {
 
   /** Tree size, root and signed checkpoint of the newest head. */
   public TreeInfo treeInfo() {
-    ParsedHead h = parsedHead(sequencer.head());
+    ParsedHead h = parsedHead(published.current());
     return new TreeInfo(h.state().root(), h.state().size(), h.note(), identity.treeId(), List.of());
   }
 
@@ -129,8 +158,19 @@ public final class LogReader {
    * committed it (the caller's own, durable before this is called).
    */
   public LoggedEntry created(CanonicalEntry entry, Sequenced s) throws IOException {
+    return created(entry, s, s.state());
+  }
+
+  /**
+   * The answer for an entry just sequenced, proven against {@code head}: the batch's own head, or
+   * a published one at least as large ({@link #publishedAtLeast}).
+   */
+  public LoggedEntry created(CanonicalEntry entry, Sequenced s, TreeState head) throws IOException {
+    if (head.size() < s.state().size()) {
+      throw new IllegalArgumentException("head " + head.size() + " is older than the entry's batch " + s.state().size());
+    }
     StoredEntry stored = new StoredEntry(s.index(), s.integratedTime(), s.set(), entry.body());
-    return withProof(stored, entry.leafHash(), s.state());
+    return withProof(stored, entry.leafHash(), head);
   }
 
   /**
@@ -204,10 +244,12 @@ public final class LogReader {
     if (index < 0) {
       throw new IllegalArgumentException("entry index " + index + " is negative");
     }
-    TreeState head = sequencer.head();
+    TreeState head = published.forEntry(index);
     if (index >= head.size()) {
-      // Committed a moment ago but not yet published? The store's state includes it.
-      head = store.treeState().orElse(head);
+      if (published.readsBeyond()) {
+        // Committed a moment ago but not yet published? The store's state includes it.
+        head = store.treeState().orElse(head);
+      }
       if (index >= head.size()) {
         return null;
       }
@@ -232,7 +274,7 @@ public final class LogReader {
     if (first > last) {
       throw new InvalidRequestException("firstSize(" + first + ") must be less than lastSize(" + last + ")");
     }
-    TreeState head = sequencer.head();
+    TreeState head = published.current();
     if (last > head.size()) {
       throw new InvalidRequestException("the tree size requested(" + last
           + ") was greater than what is currently observable(" + head.size() + ")");
@@ -294,7 +336,7 @@ public final class LogReader {
    * @throws NotFoundException if it does not
    */
   public void requireTile(TilePath path) throws NotFoundException {
-    long size = sequencer.head().size();
+    long size = published.current().size();
     if (!TileMath.serves(path.tile(), size)) {
       throw new NotFoundException("tile " + path.path() + " is not in the tree of size " + size
           + " (latest checkpoint)");
@@ -347,6 +389,21 @@ public final class LogReader {
         Optional.empty());
   }
 
+  /** The note as Rekor v1 answers carry it: every line, or the log's ECDSA line only. */
+  private SignedNote v1View(SignedNote note) {
+    if (v1AllLines) {
+      return note;
+    }
+    NoteVerifier log = signer.noteVerifier();
+    List<NoteSignature> mine = new ArrayList<>(1);
+    for (NoteSignature s : note.signatures()) {
+      if (s.keyId() == log.keyId() && s.name().equals(log.name())) {
+        mine.add(s);
+      }
+    }
+    return mine.size() == note.signatures().size() ? note : new SignedNote(note.text(), mine);
+  }
+
   /** Counts the failure, halts the sequencer, and returns the error that fails the request. */
   private IOException selfCheckFailed(String what, Exception cause) {
     metrics.proofSelfCheckFailure();
@@ -360,7 +417,7 @@ public final class LogReader {
       return h;
     }
     try {
-      h = new ParsedHead(state, SignedNote.parse(state.checkpoint()));
+      h = new ParsedHead(state, v1View(SignedNote.parse(state.checkpoint())));
     } catch (FormatException e) {
       throw new IllegalStateException("the log's own checkpoint does not parse: " + e.getMessage(), e);
     }
