@@ -206,7 +206,11 @@ class WitnessingTest {
     assertTrue(r.headers().firstValue("Retry-After").isPresent());
     // Reads serve only witnessed checkpoints: the entry is durable, not yet published.
     assertEquals(0, Checkpoint.parse(served().text()).size());
-    assertEquals(404, log.get("/api/v1/log/entries?logIndex=0").statusCode());
+    HttpResponse<String> unwitnessed = log.get("/api/v1/log/entries?logIndex=0");
+    assertEquals(503, unwitnessed.statusCode(), unwitnessed.body());
+    assertTrue(unwitnessed.body().contains("is in the log, but no checkpoint covering it has reached the witness"
+        + " quorum yet"), unwitnessed.body());
+    assertEquals(404, log.get("/api/v1/log/entries?logIndex=5").statusCode(), "not in the log at all");
 
     witnesses.get(2).mode(TestWitness.Mode.UP);
     HttpResponse<String> ok = append();

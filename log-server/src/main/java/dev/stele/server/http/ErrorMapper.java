@@ -2,6 +2,7 @@ package dev.stele.server.http;
 
 import dev.stele.server.log.InvalidRequestException;
 import dev.stele.server.log.NotFoundException;
+import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.sequencer.DuplicateEntryException;
 import dev.stele.server.sequencer.LogOverloadedException;
 import io.vertx.core.Handler;
@@ -25,6 +26,7 @@ import java.util.logging.Logger;
  *   <li>{@link NotFoundException}: 404 with its message (an entry or tile the log does not have).
  *   <li>{@link DuplicateEntryException}: 409 with {@code Location} of the entry already logged.
  *   <li>{@link LogOverloadedException}: 503 with {@code Retry-After}.
+ *   <li>{@link UnwitnessedException}: 503 with {@code Retry-After} (fail-closed witnessing).
  *   <li>A status set by Vert.x itself (413 body too large, 404 no route, 405): that status.
  *   <li>Anything else: 500 with a reference; the details go to the log, never to the client.
  * </ul>
@@ -74,6 +76,10 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       // Spread retries so that a crowd of clients does not come back in step.
       after += ThreadLocalRandom.current().nextInt(Math.max(1, after));
       resp.putHeader("Retry-After", Integer.toString(after));
+      message = t.getMessage();
+    } else if (t instanceof UnwitnessedException) {
+      status = 503;
+      resp.putHeader("Retry-After", Integer.toString(((UnwitnessedException) t).retryAfterSeconds()));
       message = t.getMessage();
     } else if (t instanceof RejectedExecutionException) {
       // A worker pool refused the task: the server is shutting down.

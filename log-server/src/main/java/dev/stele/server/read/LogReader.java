@@ -27,6 +27,7 @@ import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.NotFoundException;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
+import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequenced;
 import dev.stele.server.sequencer.Sequencer;
@@ -178,10 +179,15 @@ public final class LogReader {
    *
    * @throws IllegalArgumentException if {@code index} is negative (callers check requests first)
    * @throws NotFoundException if the tree is not that large
+   * @throws UnwitnessedException if it is, but a fail-closed witness policy has no quorum for it yet
    */
-  public LoggedEntry entryAt(long index) throws NotFoundException, IOException {
+  public LoggedEntry entryAt(long index) throws NotFoundException, UnwitnessedException, IOException {
     LoggedEntry e = find(index);
     if (e == null) {
+      if (!published.readsBeyond() && index < store.treeState().map(TreeState::size).orElse(0L)) {
+        throw new UnwitnessedException("entry " + index + " is in the log, but no checkpoint covering it has"
+            + " reached the witness quorum yet: " + published.whyNotPublished(), 2);
+      }
       throw new NotFoundException("no entry at index " + index);
     }
     return e;
@@ -192,7 +198,7 @@ public final class LogReader {
    *
    * @throws NotFoundException if there is none
    */
-  public LoggedEntry entry(EntryId id) throws NotFoundException, IOException {
+  public LoggedEntry entry(EntryId id) throws NotFoundException, UnwitnessedException, IOException {
     if (id.treeId().isPresent() && id.treeId().getAsLong() != identity.treeId()) {
       throw new NotFoundException("no tree with ID " + id.treeId().getAsLong() + " in this log");
     }

@@ -22,6 +22,11 @@ public interface PublishedHead {
     return current();
   }
 
+  /** Why the newest durable head is not published, for an answer that cannot be given yet. */
+  default String whyNotPublished() {
+    return "";
+  }
+
   /**
    * Whether a read may prove an entry committed a moment ago against the newest durable head, which
    * is not published yet (it carries only the log's own signatures).
@@ -31,8 +36,8 @@ public interface PublishedHead {
   /**
    * A published head at least as large as {@code committed}, to prove a new entry of that batch
    * against: at once without witnesses; with a fail-closed witness policy, once a quorum has
-   * cosigned one, or failing with a {@code sequencer.LogOverloadedException} (503) when the witness
-   * timeout passes first.
+   * cosigned one, or failing with a {@code log.UnwitnessedException} (503) when the witness timeout
+   * passes first.
    */
   CompletableFuture<TreeState> atLeast(TreeState committed);
 

@@ -16,7 +16,7 @@ import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.PublishedHead;
-import dev.stele.server.sequencer.LogOverloadedException;
+import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
@@ -219,6 +219,11 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
   }
 
   @Override
+  public String whyNotPublished() {
+    return "quorum " + policy.describeQuorum() + "; last round: " + lastProblem;
+  }
+
+  @Override
   public boolean readsBeyond() {
     return !failClosed;
   }
@@ -245,10 +250,10 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
       waiters.remove(w);
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof TimeoutException) {
-        return CompletableFuture.<TreeState>failedFuture(new LogOverloadedException("the entry is in the log (tree"
+        return CompletableFuture.<TreeState>failedFuture(new UnwitnessedException("the entry is in the log (tree"
             + " size " + committed.size() + "), but no checkpoint covering it reached the witness quorum ("
             + policy.describeQuorum() + ") within " + timeout.toMillis() + " ms: " + lastProblem
-            + "; retry to get it with a witnessed proof", 5));
+            + "; retry to get it with a witnessed proof", 2));
       }
       return CompletableFuture.<TreeState>failedFuture(cause);
     }).thenCompose(f -> f);
@@ -370,6 +375,7 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
     }
     cosigned = state;
     cosignedLines = lines;
+    lastProblem = "none: the checkpoint of size " + state.size() + " reached it";
     for (Waiter w : waiters) {
       if (w.size() <= state.size() && waiters.remove(w)) {
         w.result().complete(state);
