@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,12 +32,14 @@ final class LogProcess implements AutoCloseable {
   private final URI url;
   private final Path publicKeyFile;
 
-  private LogProcess(Path dataDir) throws IOException, InterruptedException {
+  private LogProcess(Path dataDir, String... options) throws IOException, InterruptedException {
     publicKeyFile = dataDir.resolveSibling(dataDir.getFileName() + "-public/log.pub");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "dev.stele.server.Main",
-        "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString())
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.stele.server.Main",
+        "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString()));
+    command.addAll(List.of(options));
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .start();
     CountDownLatch ready = new CountDownLatch(1);
@@ -62,6 +66,11 @@ final class LogProcess implements AutoCloseable {
 
   static LogProcess start(Path dataDir) throws IOException, InterruptedException {
     return new LogProcess(dataDir);
+  }
+
+  /** A log started with further options of {@code stele-server}. */
+  static LogProcess start(Path dataDir, String... options) throws IOException, InterruptedException {
+    return new LogProcess(dataDir, options);
   }
 
   URI url() {
