@@ -35,8 +35,8 @@ final class ConfigurationReference {
    * is mentioned nowhere any more.
    */
   static final Map<String, String> OTHER_VARIABLES = Map.of(
-      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key of the server, a signing "
-          + "key of `stele`. Passwords are never taken from arguments; `stele` asks on the terminal when it is "
+      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key and checkpoint key of the "
+          + "server, the witness key of the monitor, a signing key of `stele`. Passwords are never taken from arguments; `stele` asks on the terminal when it is "
           + "unset.",
       "STELE_REGISTRY_PASSWORD", "Password for `--registry-username`.",
       "STELE_JAVA_OPTS", "Extra JVM options for the launcher (for example `-Xmx2g`); not used by the images.");

@@ -152,6 +152,13 @@ class WitnessingTest {
     log.verify(e);
     assertTrue(Witnesses.verify(e.inclusion().orElseThrow().checkpoint(), policy).size() >= 2);
 
+    // The gauges still read the live state after a GC (a weakly held supplier would read NaN).
+    System.gc();
+    String metrics = log.get("/metrics").body();
+    assertEquals(3.0, metricValue(metrics, "stele_witness_cosigned_tree_size"), metrics);
+    assertEquals(0.0, metricValue(metrics, "stele_witness_unwitnessed_entries"), metrics);
+    assertEquals(3.0, metricValue(metrics, "stele_tree_size"), metrics);
+
     // Stored, and served again at once by a restarted log.
     assertEquals(cosigned.format(), log.server.store().cosignedState().orElseThrow().checkpoint());
     log.close();
@@ -299,6 +306,15 @@ class WitnessingTest {
   private HttpResponse<String> get(String path) throws Exception {
     return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(log.base + path)).timeout(TestServer.TIMEOUT)
         .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double metricValue(String text, String name) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError("no " + name + " in:\n" + text);
   }
 
   private String awaitMetric(String name) throws Exception {

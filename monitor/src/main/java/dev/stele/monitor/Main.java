@@ -187,7 +187,7 @@ public final class Main implements Callable<Integer> {
     MonitorConfig config;
     Optional<WitnessOptions.Config> witnessConfig;
     try {
-      witnessConfig = witness.config();
+      witnessConfig = witness.config(state);
       if (witness.printVkey) {
         System.out.println(witnessConfig.orElseThrow().vkey());
         return 0;

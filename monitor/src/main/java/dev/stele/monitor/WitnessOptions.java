@@ -11,7 +11,9 @@ import dev.stele.client.protocol.NoteKeys;
 import dev.stele.client.protocol.NoteSigner;
 import dev.stele.client.protocol.NoteVerifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,24 +21,28 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The witness's options (c2sp.org/tlog-witness): the monitor is also a witness when given a key.
+ * The witness's options (c2sp.org/tlog-witness): the monitor is also a witness when given a name.
  * A {@code @Mixin} of {@link Main}; {@link #config} checks them.
  */
 final class WitnessOptions {
   /** Where an encrypted witness key takes its password from, as the log's key does. */
   static final String PASSWORD_ENV = "STELE_KEY_PASSWORD";
-
-  @Option(names = "--witness-key", paramLabel = "FILE", defaultValue = "${env:STELE_MONITOR_WITNESS_KEY}",
-      description = "Also be a witness: cosign the checkpoints of the logs this monitor trusts (the monitored log, and"
-          + " --witness-log) with this Ed25519 private key (PKCS#8 PEM, as 'stele keygen --type ed25519' writes it;"
-          + " an encrypted one takes its password from STELE_KEY_PASSWORD), serving tlog-witness on --witness-listen"
-          + " (env STELE_MONITOR_WITNESS_KEY).")
-  Path key;
+  /** The generated witness key, in the state directory. */
+  static final String KEY_FILE = "witness-key.pem";
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(WitnessOptions.class.getName());
 
   @Option(names = "--witness-name", paramLabel = "NAME", defaultValue = "${env:STELE_MONITOR_WITNESS_NAME}",
-      description = "The witness's key name, on its cosignature lines and in its vkey; a schema-less URL that"
-          + " identifies it, e.g. witness.example.com/w1 (env STELE_MONITOR_WITNESS_NAME; required with --witness-key).")
+      description = "Also be a witness under this name: cosign the checkpoints of the logs this monitor trusts (the"
+          + " monitored log, and --witness-log), serving tlog-witness on --witness-listen. The name is on its"
+          + " cosignature lines and in its vkey; a schema-less URL that identifies it, e.g. witness.example.com/w1"
+          + " (env STELE_MONITOR_WITNESS_NAME).")
   String name;
+
+  @Option(names = "--witness-key", paramLabel = "FILE", defaultValue = "${env:STELE_MONITOR_WITNESS_KEY}",
+      description = "The witness's Ed25519 private key (PKCS#8 PEM, as 'stele keygen --type ed25519' writes it; an"
+          + " encrypted one takes its password from STELE_KEY_PASSWORD). Without it, STATE/witness-key.pem is used,"
+          + " and generated on first start (env STELE_MONITOR_WITNESS_KEY).")
+  Path key;
 
   @Option(names = "--witness-listen", paramLabel = "HOST:PORT",
       defaultValue = "${env:STELE_MONITOR_WITNESS_LISTEN:-127.0.0.1:9465}",
@@ -50,8 +56,9 @@ final class WitnessOptions {
           + " comma-separated).")
   List<String> logs = new ArrayList<>();
 
-  @Option(names = "--print-witness-vkey", defaultValue = "false",
-      description = "Print the witness's vkey (type 0x04, for the policies of logs and verifiers) and exit.")
+  @Option(names = "--print-witness-vkey", defaultValue = "${env:STELE_MONITOR_PRINT_WITNESS_VKEY:-false}",
+      description = "Print the witness's vkey (type 0x04, for the policies of logs and verifiers) and exit (env"
+          + " STELE_MONITOR_PRINT_WITNESS_VKEY=true).")
   boolean printVkey;
 
   /**
@@ -71,26 +78,28 @@ final class WitnessOptions {
    * @throws IllegalArgumentException for a bad option (exit 2)
    * @throws IOException if the key file cannot be read
    */
-  Optional<Config> config() throws IOException {
-    if (key == null) {
-      if (name != null || printVkey || !logs.isEmpty()) {
-        throw new IllegalArgumentException("--witness-name, --witness-log and --print-witness-vkey go with --witness-key");
+  Optional<Config> config(Path stateDir) throws IOException {
+    if (name == null || name.isEmpty()) {
+      if (key != null || printVkey || !logs.isEmpty()) {
+        throw new IllegalArgumentException("--witness-key, --witness-log and --print-witness-vkey go with --witness-name");
       }
       return Optional.empty();
     }
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("--witness-key needs --witness-name (or STELE_MONITOR_WITNESS_NAME)");
-    }
     Signer signer;
     try {
+      Path file = key != null ? key : stateDir.resolve(KEY_FILE);
+      if (key == null && !Files.exists(file)) {
+        generate(file);
+      }
       String password = System.getenv(PASSWORD_ENV);
-      signer = Signers.forKey(KeyFiles.readPrivateKey(key, password == null ? null : password.toCharArray()));
+      signer = Signers.forKey(KeyFiles.readPrivateKey(file, password == null ? null : password.toCharArray()));
       if (PublicKeys.typeOf(signer.publicKey()) != KeyType.ED25519) {
-        throw new IllegalArgumentException("--witness-key " + key + " is a " + PublicKeys.typeOf(signer.publicKey())
+        throw new IllegalArgumentException("the witness key " + file + " is a " + PublicKeys.typeOf(signer.publicKey())
             + " key; cosignature/v1 needs Ed25519 ('stele keygen --type ed25519')");
       }
     } catch (KeyFileException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("--witness-key " + key + ": " + e.getMessage());
+      throw new IllegalArgumentException("--witness-key " + (key != null ? key : stateDir.resolve(KEY_FILE)) + ": "
+          + e.getMessage());
     }
     NoteSigner cosigner;
     String vkey;
@@ -126,6 +135,19 @@ final class WitnessOptions {
       throw new IllegalArgumentException("--witness-listen: bad port in '" + listen + "'");
     }
     return Optional.of(new Config(cosigner, vkey, extra, listen.substring(0, colon), port));
+  }
+
+  /** A new Ed25519 key, readable by its owner only, as the log generates its key. */
+  private static void generate(Path file) throws IOException {
+    KeyPair pair = KeyFiles.generateEd25519();
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    try {
+      KeyFiles.writePrivateKeyUnencrypted(file, pair.getPrivate());
+    } catch (KeyFileException e) {
+      throw new IOException("cannot write the witness key " + file + ": " + e.getMessage(), e);
+    }
+    LOG.info("generated a new Ed25519 witness key in " + file + "; keep it, and the state beside it: a witness"
+        + " that loses its state must be given a new key and name");
   }
 
   private static boolean isCosignatureKey(String vkey) throws FormatException {

@@ -101,7 +101,7 @@ final class VerifyBlobCommand extends BaseCommand {
     r.put("integratedTime", v.signedTime().map(Object::toString).orElse("(no SET)"));
     r.put("checkpointSize", v.checkpoint().map(c -> (Object) c.size()).orElse("(no inclusion proof)"));
     r.put("log", v.log().baseUrl().toString());
-    r.put("cosignedBy", witnesses.cosigners(v.entry()));
+    witnesses.addCosigners(r, v.entry());
     print(r);
     return ExitCode.OK.code;
   }

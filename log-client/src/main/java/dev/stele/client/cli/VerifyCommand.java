@@ -89,7 +89,7 @@ final class VerifyCommand extends BaseCommand {
     r.put("integratedTime", v.entry().signedTime().map(Object::toString).orElse("(no SET)"));
     r.put("checkpointSize", v.entry().checkpoint().map(c -> (Object) c.size()).orElse("(offline: no inclusion proof)"));
     r.put("signaturesStored", v.signaturesStored());
-    r.put("cosignedBy", witnesses.cosigners(v.entry().entry()));
+    witnesses.addCosigners(r, v.entry().entry());
     print(r);
     return ExitCode.OK.code;
   }

@@ -21,16 +21,16 @@ final class WitnessOptions {
   Path policy;
 
   /**
-   * For the output of a verified entry: the witnesses whose cosignatures the policy accepted, or
-   * that no policy was given.
+   * Adds to the output of a verified entry the witnesses whose cosignatures the policy accepted
+   * ({@code cosignedBy}), when a policy was given.
    */
-  Object cosigners(LoggedEntry entry) throws CliException {
+  void addCosigners(java.util.Map<String, Object> result, LoggedEntry entry) throws CliException {
     Optional<WitnessPolicy> p = policy();
     if (p.isEmpty() || entry.inclusion().isEmpty()) {
-      return "(no --witness-policy)";
+      return;
     }
     try {
-      return LogCommand.cosigners(Witnesses.verify(entry.inclusion().get().checkpoint(), p.get()));
+      result.put("cosignedBy", LogCommand.cosigners(Witnesses.verify(entry.inclusion().get().checkpoint(), p.get())));
     } catch (VerificationException e) {
       throw Failures.of(e); // verified a moment ago: cannot happen
     }

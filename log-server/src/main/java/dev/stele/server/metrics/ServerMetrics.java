@@ -72,13 +72,19 @@ public final class ServerMetrics {
     return registry;
   }
 
-  /** Registers gauges read from the live server state. */
+  /**
+   * Registers gauges read from the live server state. The gauges hold their suppliers strongly:
+   * Micrometer's default is a weak reference, and a lambda that only the gauge refers to is
+   * collected at the next GC, after which the gauge reads NaN.
+   */
   public void bindState(LongSupplier treeSize, LongSupplier queueDepth) {
     Gauge.builder("stele.tree.size", treeSize, s -> s.getAsLong())
         .description("Entries in the tree at the latest signed checkpoint")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("stele.sequencer.queue.depth", queueDepth, s -> s.getAsLong())
         .description("Verified entries waiting for the sequencer")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -117,10 +123,13 @@ public final class ServerMetrics {
     quorumMissing = Counter.builder("stele.witness.quorum.missing")
         .description("Rounds of cosigning that ended without the witness policy's quorum")
         .register(registry);
+    // Held strongly, as in bindState: the suppliers are lambdas nothing else refers to.
     Gauge.builder("stele.witness.cosigned.tree.size", cosignedSize, s -> s.getAsLong())
-        .description("Size of the newest checkpoint cosigned by a quorum of witnesses").register(registry);
+        .description("Size of the newest checkpoint cosigned by a quorum of witnesses").strongReference(true)
+        .register(registry);
     Gauge.builder("stele.witness.unwitnessed.entries", unwitnessed, s -> s.getAsLong())
-        .description("Entries in the tree beyond the newest checkpoint a quorum cosigned").register(registry);
+        .description("Entries in the tree beyond the newest checkpoint a quorum cosigned").strongReference(true)
+        .register(registry);
     for (String w : witnesses) {
       witnessError(w, "unreachable", 0);
     }
