@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -33,6 +34,16 @@ public final class CheckpointKeys {
    * @throws IOException naming the file and what is wrong with it; never its content
    */
   public static Signer loadOrGenerate(Path file, boolean generate) throws IOException {
+    return loadOrGenerate(file, generate, Optional.empty());
+  }
+
+  /**
+   * As {@link #loadOrGenerate(Path, boolean)}, an encrypted key taking its password from {@code
+   * passwordFile} when given (the log key's {@code --key-password-file}). The file must be
+   * readable by its owner only, as the log key's: whoever reads it can sign checkpoints that
+   * witnesses and C2SP clients accept as the log's.
+   */
+  public static Signer loadOrGenerate(Path file, boolean generate, Optional<Path> passwordFile) throws IOException {
     if (!Files.exists(file)) {
       if (!generate) throw new IOException("checkpoint key file " + file + " does not exist");
       KeyPair pair = KeyFiles.generateEd25519();
@@ -46,9 +57,10 @@ public final class CheckpointKeys {
         throw new IOException("cannot create the checkpoint key " + file + ": " + e.getMessage(), e);
       }
     }
-    String password = System.getenv(LogKeys.PASSWORD_ENV);
+    LogKeys.checkPermissions(file, "checkpoint key");
+    Optional<char[]> password = LogKeys.password(passwordFile);
     try {
-      Signer s = Signers.forKey(KeyFiles.readPrivateKey(file, password == null ? null : password.toCharArray()));
+      Signer s = Signers.forKey(KeyFiles.readPrivateKey(file, password.orElse(null)));
       if (PublicKeys.typeOf(s.publicKey()) != KeyType.ED25519) {
         throw new IOException("the checkpoint key " + file + " is a " + PublicKeys.typeOf(s.publicKey())
             + " key; it must be Ed25519");
