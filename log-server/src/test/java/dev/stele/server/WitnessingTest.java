@@ -201,6 +201,22 @@ class WitnessingTest {
   void failClosed_twoWitnessesDown_appendWaitsForTheTimeoutAndSaysWhy_thenSucceedsWhenOneReturns() throws Exception {
     start(true, Duration.ofSeconds(2));
     awaitCosigned(0, 3);
+    List<java.util.logging.LogRecord> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Logger collectorLog =
+        java.util.logging.Logger.getLogger(dev.stele.server.witness.WitnessCollector.class.getName());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    collectorLog.addHandler(capture);
     witnesses.get(1).mode(TestWitness.Mode.DOWN);
     witnesses.get(2).mode(TestWitness.Mode.DOWN);
     long t0 = System.nanoTime();
@@ -218,10 +234,30 @@ class WitnessingTest {
     assertTrue(unwitnessed.body().contains("is in the log, but no checkpoint covering it has reached the witness"
         + " quorum yet"), unwitnessed.body());
     assertEquals(404, log.get("/api/v1/log/entries?logIndex=5").statusCode(), "not in the log at all");
+    // A round a second misses the quorum; the server's log says so once, not once a round.
+    String metrics = awaitMetricAtLeast("stele_witness_quorum_missing_total", 3);
+    List<String> warnings;
+    synchronized (logged) {
+      warnings = logged.stream().filter(x -> x.getLevel() == java.util.logging.Level.WARNING)
+          .map(java.util.logging.LogRecord::getMessage).filter(m -> m.contains("missed the witness quorum")).toList();
+    }
+    assertEquals(1, warnings.size(), warnings + "\n" + metrics);
 
     witnesses.get(2).mode(TestWitness.Mode.UP);
     HttpResponse<String> ok = append();
     assertEquals(201, ok.statusCode(), ok.body());
+    // The round ends when the last witness has answered, a moment after the quorum answered the append.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    boolean recovered = false;
+    while (!recovered && System.nanoTime() < deadline) {
+      synchronized (logged) {
+        recovered = logged.stream().anyMatch(x -> x.getLevel() == java.util.logging.Level.INFO
+            && x.getMessage().contains("reached the witness quorum again"));
+      }
+      Thread.sleep(50);
+    }
+    collectorLog.removeHandler(capture);
+    assertTrue(recovered, "the recovery is logged");
     LoggedEntry e = log.verifiedEntry(ok.body());
     assertEquals(2, Witnesses.verify(e.inclusion().orElseThrow().checkpoint(), policy).size());
     assertEquals(200, log.get("/api/v1/log/entries?logIndex=0").statusCode());
@@ -318,18 +354,22 @@ class WitnessingTest {
   }
 
   private String awaitMetric(String name) throws Exception {
+    return awaitMetricAtLeast(name, 1);
+  }
+
+  private String awaitMetricAtLeast(String name, double least) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     String text = "";
     while (System.nanoTime() < deadline) {
       text = log.get("/metrics").body();
       for (String line : text.split("\n")) {
-        if (line.startsWith(name + " ") && Double.parseDouble(line.substring(name.length() + 1)) >= 1) {
+        if (line.startsWith(name + " ") && Double.parseDouble(line.substring(name.length() + 1)) >= least) {
           return text;
         }
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(name + " never reached 1:\n" + text);
+    throw new AssertionError(name + " never reached " + least + ":\n" + text);
   }
 
   /** Checks the log info's signed tree head as a client with the policy does. */

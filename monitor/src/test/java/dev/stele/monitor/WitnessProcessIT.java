@@ -86,6 +86,18 @@ class WitnessProcessIT {
     }
   }
 
+  /** Waits (at most 120 s) until the process's output contains {@code text}; fails if it exits first. */
+  private static void awaitOutput(Process p, Path output, String text) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!Files.readString(output, StandardCharsets.UTF_8).contains(text)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the witness did not say '" + text + "' (alive: " + p.isAlive() + "); output:\n"
+            + Files.readString(output, StandardCharsets.UTF_8));
+      }
+      Thread.sleep(100);
+    }
+  }
+
   private long awaitCosigned(RealLog log, WitnessPolicy policy, long atLeast, Path output) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     long size;
@@ -160,6 +172,8 @@ class WitnessProcessIT {
       Path out2 = dir.resolve("witness-2.log");
       Process again = witness(args, out2);
       try {
+        // A JVM start can take long on a loaded machine: wait for the witness to say it listens.
+        awaitOutput(again, out2, "witness " + vkey + " on http://");
         // The restarted witness holds what it held: a client that does not know its size is told it.
         WitnessClient client = new WitnessClient(URI.create("http://127.0.0.1:" + port), name,
             HttpTransport.builder().maxAttempts(20).backoff(Duration.ofMillis(200), Duration.ofSeconds(1)).build());

@@ -76,6 +76,12 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WitnessCollector.class.getName());
   /** The pause after a round that missed the quorum. */
   static final long RETRY_MILLIS = 1000;
+  /**
+   * While rounds keep missing the quorum (a round a second with witnesses down), the warning is
+   * repeated at most this often, with the count: the reason rarely changes, and a log line a
+   * second would bury everything else in the server's log.
+   */
+  static final long WARN_EVERY_MILLIS = 60_000;
   /** 409 answers in a row before a witness's exchange counts as failed. */
   private static final int MAX_CONFLICTS = 3;
 
@@ -103,6 +109,9 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
   /** The largest size a round has reached the quorum for (published, or being stored). */
   private long covered;
   private long notBefore;
+  /** Rounds in a row without the quorum, and when the last warning about them was logged. Under the lock. */
+  private long missedRounds;
+  private long lastWarning;
   private boolean closed;
 
   private record Waiter(long size, CompletableFuture<TreeState> result) {}
@@ -326,9 +335,19 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
       lastProblem = "cosigned by " + r.lines.keySet() + "; " + String.join("; ", why);
       metrics.quorumMissing();
       notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-      LOG.warning("the checkpoint of size " + r.head.size() + " missed the witness quorum (" + policy.describeQuorum()
-          + "): " + lastProblem + (failClosed ? "; appends wait for a witnessed checkpoint"
-              : "; serving it with the log's signatures only (fail-open)"));
+      missedRounds++;
+      long now = System.nanoTime();
+      if (missedRounds == 1 || now - lastWarning >= TimeUnit.MILLISECONDS.toNanos(WARN_EVERY_MILLIS)) {
+        lastWarning = now;
+        LOG.warning("the checkpoint of size " + r.head.size() + " missed the witness quorum ("
+            + policy.describeQuorum() + ")" + (missedRounds > 1 ? ", " + missedRounds + " rounds in a row" : "")
+            + ": " + lastProblem + (failClosed ? "; appends wait for a witnessed checkpoint"
+                : "; serving it with the log's signatures only (fail-open)"));
+      }
+    } else if (missedRounds > 0) {
+      LOG.info("the checkpoint of size " + r.head.size() + " reached the witness quorum again, after " + missedRounds
+          + " rounds without it");
+      missedRounds = 0;
     }
   }
 
