@@ -284,6 +284,11 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
           if (current.ended()) {
             end(current);
           }
+          if (current.quorum() && missedRounds > 0) {
+            LOG.info("the checkpoint of size " + current.head.size() + " reached the witness quorum again, after "
+                + missedRounds + " rounds without it");
+            missedRounds = 0;
+          }
           current = null;
         }
         long waitMillis = 1000;
@@ -344,10 +349,6 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
             + ": " + lastProblem + (failClosed ? "; appends wait for a witnessed checkpoint"
                 : "; serving it with the log's signatures only (fail-open)"));
       }
-    } else if (missedRounds > 0) {
-      LOG.info("the checkpoint of size " + r.head.size() + " reached the witness quorum again, after " + missedRounds
-          + " rounds without it");
-      missedRounds = 0;
     }
   }
 
