@@ -287,6 +287,16 @@ public final class Bundle {
     return new Bundle(mediaType, minor, hint, certs, entries, message, envelope, timestamps);
   }
 
+  /**
+   * Parses one protobuf JSON {@code TransparencyLogEntry}, as a bundle holds it and as a Rekor v2
+   * log answers an appended entry.
+   *
+   * @throws FormatException naming the JSON path of the first problem
+   */
+  public static TlogEntry parseEntry(JsonNode node) throws FormatException {
+    return parseEntry(node, "transparencyLogEntry");
+  }
+
   private static TlogEntry parseEntry(JsonNode node, String w) throws FormatException {
     ProtoJson.requireObject(node, w);
     long logIndex = ProtoJson.nonNegative(node, "logIndex", w);
@@ -461,7 +471,11 @@ public final class Bundle {
     }
   }
 
-  private static ObjectNode entryJson(TlogEntry t) {
+  /**
+   * One transparency-log entry as a protobuf JSON {@code TransparencyLogEntry}, the shape of a
+   * bundle's {@code tlogEntries} items and of a Rekor v2 answer (zero values left out).
+   */
+  public static ObjectNode entryJson(TlogEntry t) {
     LoggedEntry e = t.entry();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     putInt64(o, "logIndex", e.logIndex());

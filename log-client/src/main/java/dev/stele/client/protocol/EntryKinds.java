@@ -106,6 +106,43 @@ public final class EntryKinds {
     return canonicalize(node, verifierCache);
   }
 
+  /** What the Rekor v2 API accepts (docs/protocol.md 3.4). */
+  public static final String SUPPORTED_V2 = "hashedRekordRequestV002 (hashedrekord 0.0.2)";
+
+  /**
+   * Validates a Rekor v2 request (the JSON of a {@code POST /api/v2/log/entries} body: one member,
+   * {@code hashedRekordRequestV002}) and makes its canonical {@code hashedrekord} 0.0.2 body.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] requestJson, VerifierCache verifierCache) throws InvalidEntryException {
+    JsonNode node;
+    try {
+      node = ProtocolJson.mapper().readTree(requestJson);
+    } catch (IOException e) {
+      throw new InvalidEntryException("the request is not valid JSON: " + jsonProblem(e));
+    }
+    if (node != null && node.isObject() && (node.has("dsseRequestV002") || node.has("dsse_request_v002"))) {
+      throw new InvalidEntryException("dsseRequestV002 is not accepted: record a DSSE envelope as a"
+          + " hashedRekordRequestV002 over its pre-authentication encoding (supported: " + SUPPORTED_V2 + ")");
+    }
+    if (node != null && node.isObject() && node.has("hashed_rekord_request_v002") && !node.has(HashedRekordV002.REQUEST)) {
+      JsonFields.of(node, "", "hashed_rekord_request_v002");
+      return canonical(HashedRekordV002.validate(node.get("hashed_rekord_request_v002"), verifierCache));
+    }
+    JsonFields.of(node, "", HashedRekordV002.REQUEST);
+    if (!node.has(HashedRekordV002.REQUEST)) {
+      throw new InvalidEntryException("the request names no entry; supported: " + SUPPORTED_V2);
+    }
+    return canonical(HashedRekordV002.validate(node.get(HashedRekordV002.REQUEST), verifierCache));
+  }
+
+  private static CanonicalEntry canonical(EntryBody content) {
+    byte[] body = canonicalBody(content);
+    return new CanonicalEntry(content.kind(), content.apiVersion(), body, Rfc6962.hashLeaf(body),
+        content.indexKeys(), content);
+  }
+
   /**
    * The canonical body of parsed content: the inverse of {@link #parseBody}. For hashedrekord and
    * dsse content this gives exactly the bytes {@link #canonicalize} stores.
@@ -118,6 +155,8 @@ public final class EntryKinds {
       tree = HashedRekordV001.toJson((HashedRekordBody) content);
     } else if (content instanceof DsseBody) {
       tree = DsseV001.toJson((DsseBody) content);
+    } else if (content instanceof HashedRekordV2Body) {
+      tree = HashedRekordV002.toJson((HashedRekordV2Body) content);
     } else {
       throw new IllegalArgumentException("this log does not write " + content + " bodies");
     }
@@ -159,6 +198,9 @@ public final class EntryKinds {
       }
       if (kind.equals(DsseBody.KIND) && apiVersion.equals(DsseBody.VERSION)) {
         return DsseV001.parse(spec);
+      }
+      if (kind.equals(HashedRekordV2Body.KIND) && apiVersion.equals(HashedRekordV2Body.VERSION)) {
+        return HashedRekordV002.parse(spec);
       }
       return new OtherBody(kind, apiVersion, spec);
     } catch (InvalidEntryException e) {

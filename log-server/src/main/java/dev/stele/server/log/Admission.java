@@ -35,6 +35,16 @@ public final class Admission {
     return checked(() -> EntryKinds.canonicalize(proposal, keys));
   }
 
+  /**
+   * The canonical {@code hashedrekord} 0.0.2 entry for a Rekor v2 request as sent ({@code POST
+   * /api/v2/log/entries}).
+   *
+   * @throws InvalidRequestException saying why the request is refused
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] request, VerifierCache keys) throws InvalidRequestException {
+    return checked(() -> EntryKinds.canonicalizeV2(request, keys));
+  }
+
   private interface Canonicalization {
     CanonicalEntry run() throws InvalidEntryException;
   }

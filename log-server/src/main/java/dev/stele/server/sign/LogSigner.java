@@ -61,6 +61,14 @@ public final class LogSigner implements Sequencer.Signer {
     return SignedNote.sign(new Checkpoint(origin, size, root).text(), List.of(noteSigner)).format();
   }
 
+  /**
+   * The checkpoint of the same tree head under the Rekor v2 (C2SP) origin, the bare host: the
+   * same key, name and key ID as {@link #signCheckpoint}, another origin line (docs/protocol.md 9.1).
+   */
+  public String signCheckpointV2(long size, Hash root) throws GeneralSecurityException {
+    return SignedNote.sign(new Checkpoint(signerName, size, root).text(), List.of(noteSigner)).format();
+  }
+
   @Override
   public byte[] signEntryTimestamp(byte[] body, long integratedTime, long index)
       throws GeneralSecurityException {
