@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     sortOptions = false,
+    subcommands = TrustCommand.class,
     description = {
         "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
             + "one Merkle tree in an embedded RocksDB store.",
