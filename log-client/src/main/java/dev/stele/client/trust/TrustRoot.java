@@ -104,7 +104,7 @@ public final class TrustRoot {
     tlog.put("baseUrl", baseUrl.toString());
     tlog.put("hashAlgorithm", "SHA2_256");
     var key = tlog.putObject("publicKey");
-    key.put("rawBytes", java.util.Base64.getEncoder().encodeToString(logKey.getEncoded()));
+    key.put("rawBytes", dev.stele.client.protocol.Encodings.base64(logKey.getEncoded()));
     key.put("keyDetails", "PKIX_ECDSA_P256_SHA_256");
     key.putObject("validFor").put("start", validFrom.toString());
     tlog.putObject("logId").put("keyId", PublicKeys.logId(logKey).base64());
