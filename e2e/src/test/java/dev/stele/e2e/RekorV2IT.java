@@ -135,6 +135,56 @@ class RekorV2IT {
     assertEquals(0, v1ok.code(), "sigstore-js verifies the v1 bundle from the same tree: " + v1ok);
   }
 
+  /**
+   * sigstore-java 2.0.0's keyless flow needs Fulcio and an OIDC token, which do not run here; what
+   * runs is its own Rekor layer: {@code Service.select} over the {@code SigstoreSigningConfig} it
+   * parses from our signing_config.json, {@code RekorV2ClientHttp.putEntry} with a
+   * hashedRekordRequestV002 (a key signer), and {@code RekorVerifier.verifyEntry} with the {@code
+   * SigstoreTrustedRoot} it parses from our trusted_root.json; then the same for Rekor v1 with
+   * {@code RekorClientHttp} on the same log.
+   */
+  @Test
+  void sigstoreJava_recordsThroughV2FromTheSigningConfig_andItsRekorVerifierVerifies_v1Too() throws Exception {
+    var config = dev.sigstore.trustroot.SigstoreSigningConfig.from(Files.newInputStream(trust.resolve("signing_config.json")));
+    var tlog = dev.sigstore.trustroot.Service.select(config.getTLogs(), List.of(1, 2)).orElseThrow();
+    assertEquals(2, tlog.getApiVersion(), "sigstore-java selects the v2 service");
+    var root = dev.sigstore.trustroot.SigstoreTrustedRoot.from(Files.newInputStream(trust.resolve("trusted_root.json")));
+    var verifier = dev.sigstore.rekor.client.RekorVerifier.newRekorVerifier(root);
+
+    var gen = java.security.KeyPairGenerator.getInstance("EC");
+    gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    var key = gen.generateKeyPair();
+    byte[] artifact = "recorded by sigstore-java through Rekor v2".getBytes(StandardCharsets.UTF_8);
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(artifact);
+    var sign = java.security.Signature.getInstance("SHA256withECDSA");
+    sign.initSign(key.getPrivate());
+    sign.update(artifact);
+    byte[] signature = sign.sign();
+
+    var request = dev.sigstore.proto.rekor.v2.HashedRekordRequestV002.newBuilder()
+        .setDigest(com.google.protobuf.ByteString.copyFrom(digest))
+        .setSignature(dev.sigstore.proto.rekor.v2.Signature.newBuilder()
+            .setContent(com.google.protobuf.ByteString.copyFrom(signature))
+            .setVerifier(dev.sigstore.proto.rekor.v2.Verifier.newBuilder()
+                .setPublicKey(dev.sigstore.proto.rekor.v2.PublicKey.newBuilder()
+                    .setRawBytes(com.google.protobuf.ByteString.copyFrom(key.getPublic().getEncoded())))
+                .setKeyDetails(dev.sigstore.proto.common.v1.PublicKeyDetails.PKIX_ECDSA_P256_SHA_256)))
+        .build();
+    var v2 = dev.sigstore.rekor.v2.client.RekorV2ClientHttp.builder().setService(tlog).build().putEntry(request);
+    assertEquals(0, v2.getIntegratedTime(), "no integrated time in a v2 answer");
+    verifier.verifyEntry(v2);
+
+    String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    var v1 = dev.sigstore.rekor.client.RekorClientHttp.builder()
+        .setService(dev.sigstore.trustroot.Service.of(log.url(), 1)).build()
+        .putEntry(dev.sigstore.rekor.client.HashedRekordRequest.newHashedRekordRequest(digest,
+            pem.getBytes(StandardCharsets.US_ASCII), signature))
+        .getEntry();
+    verifier.verifyEntry(v1);
+    assertEquals(v2.getLogIndex() + 1, v1.getLogIndex(), "one tree: the v1 entry follows the v2 one");
+  }
+
   private static SigstoreJs.Result record(String kind, Path artifact, Path bundle) throws Exception {
     return sigstoreJs.run(ENV, "record", "--signing-config", trust.resolve("signing_config.json").toString(),
         "--key", signer + ".key", "--kind", kind, "--artifact", artifact.toString(), "--bundle", bundle.toString());
