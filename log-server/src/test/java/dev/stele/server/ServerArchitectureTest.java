@@ -37,7 +37,7 @@ class ServerArchitectureTest {
 
   @ArchTest
   static final ArchRule executeBlocking = HouseRules.executeBlockingOnlyOnNamedPools(
-      Set.of("dev.stele.server.http", "dev.stele.server.rekor", "dev.stele.server.tiles"), SERVER);
+      Set.of("dev.stele.server.http", "dev.stele.server.rekor", "dev.stele.server.tiles", "dev.stele.server.ui"), SERVER);
 
   @ArchTest
   static final ArchRule noStaticMutableState = HouseRules.noStaticMutableState(STATIC_ALLOWED, SERVER);

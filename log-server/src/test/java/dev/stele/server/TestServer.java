@@ -44,11 +44,25 @@ final class TestServer implements AutoCloseable {
   final Path dir;
   final Main.Server server;
   final String base;
+  private final HttpClient client;
 
   private TestServer(Path dir, Main.Server server) {
+    this(dir, server, "http", HTTP);
+  }
+
+  private TestServer(Path dir, Main.Server server, String scheme, HttpClient client) {
     this.dir = dir;
     this.server = server;
-    this.base = "http://127.0.0.1:" + server.port();
+    this.base = scheme + "://127.0.0.1:" + server.port();
+    this.client = client;
+  }
+
+  /** A server exposed as {@code security} says, asked through {@code client} (TLS trust, a client certificate). */
+  static TestServer start(ServerConfig config, SecurityConfig security, HttpClient client) throws Exception {
+    VertxOptions options = new VertxOptions()
+        .setMaxEventLoopExecuteTime(500).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+    return new TestServer(config.dataDir(), Main.Server.start(config, security, options, UnaryOperator.identity()),
+        security.tls() ? "https" : "http", client);
   }
 
   static ServerConfig config(Path dir) {
@@ -72,20 +86,33 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
+    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<byte[]> getBytes(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
+    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post(path, json, new String[0]);
+  }
+
+  /** A POST with extra headers (name, value, ...). */
+  HttpResponse<String> post(String path, String json, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET with extra headers (name, value, ...). */
+  HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -115,7 +142,12 @@ final class TestServer implements AutoCloseable {
 
   /** The latest checkpoint, verified. */
   Checkpoint checkpoint() throws Exception {
-    String text = get("/checkpoint").body();
+    return checkpoint(null);
+  }
+
+  /** The latest checkpoint, verified, read with this Authorization header (null for none). */
+  Checkpoint checkpoint(String authorization) throws Exception {
+    String text = authorization == null ? get("/checkpoint").body() : get("/checkpoint", "Authorization", authorization).body();
     SignedNote note = SignedNote.parse(text);
     note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey())));
     return Checkpoint.parse(note.text());

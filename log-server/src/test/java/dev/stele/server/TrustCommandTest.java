@@ -45,4 +45,27 @@ class TrustCommandTest {
     assertEquals(1, code);
     assertEquals(false, Files.exists(dir.resolve("out")));
   }
+
+  @Test
+  void aPublicKeyFile_standsInForAKeyThisCommandCannotRead() throws Exception {
+    var key = LogKeys.loadOrGenerate(dir.resolve("elsewhere/log-key.pem"), true);
+    Path pem = dir.resolve("log-key.pub");
+    Files.writeString(pem, dev.stele.client.protocol.Pem.encode("PUBLIC KEY", key.publicKey().getEncoded()));
+    int code = new CommandLine(new Main()).execute("trust", "--out", dir.resolve("out").toString(),
+        "--data-dir", dir.resolve("none").toString(), "--public-key", pem.toString(),
+        "--public-url", "https://log.example.com");
+    assertEquals(0, code);
+    TrustRoot root = TrustRoot.parse(Files.readAllBytes(dir.resolve("out/trusted_root.json")));
+    assertEquals(PublicKeys.logId(key.publicKey()), root.logs().get(0).logId());
+  }
+
+  @Test
+  void aPublicKeyFileThatIsNotOne_exits1() throws Exception {
+    Path pem = dir.resolve("log-key.pub");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    int code = new CommandLine(new Main()).execute("trust", "--out", dir.resolve("out").toString(),
+        "--public-key", pem.toString());
+    assertEquals(1, code);
+    assertEquals(false, Files.exists(dir.resolve("out")));
+  }
 }

@@ -79,7 +79,7 @@ final class LogCommand implements Runnable {
       if (state != null) {
         TrustedLog trusted = trustedLog(log);
         CheckpointSource source = tiles
-            ? CheckpointSource.tiles(log.url(), java.time.Duration.ofSeconds(log.timeoutSeconds))
+            ? CheckpointSource.tiles(log.url(), log.tilesTransport())
             : CheckpointSource.rekor(client);
         CheckpointTracker tracker;
         try {

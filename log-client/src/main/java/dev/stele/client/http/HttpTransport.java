@@ -10,11 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,6 +32,10 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The one way Stele talks HTTP to a log (and the monitor to its webhook): {@code java.net.http},
@@ -56,6 +64,9 @@ import java.util.concurrent.TimeoutException;
  *       303, 307, 308; any other method only through 307 and 308, which keep it and its body);
  *       a redirect elsewhere fails the call: a log's answers come from the log, and a webhook's
  *       body must not be handed to a host the operator did not name.
+ *   <li><b>A bearer token for one origin</b> ({@link Builder#bearerToken}), sent to that
+ *       origin only, and never over plain HTTP except to a loopback IP literal
+ *       ({@link Origins}).
  * </ul>
  *
  * <p>Messages name the request as {@link Request#describedAs} says (by default its method and
@@ -78,6 +89,10 @@ public final class HttpTransport {
   private final int maxBodyBytes;
   private final int maxRedirects;
   private final String userAgent;
+  /** Where {@link #bearerToken} goes, and nowhere else; null without a token. */
+  private final URI tokenOrigin;
+  private final String bearerToken;
+  private final boolean extraRoots;
 
   private HttpTransport(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -90,11 +105,17 @@ public final class HttpTransport {
     this.maxBodyBytes = b.maxBodyBytes;
     this.maxRedirects = b.maxRedirects;
     this.userAgent = b.userAgent;
-    this.client = HttpClient.newBuilder()
+    this.tokenOrigin = b.tokenOrigin;
+    this.bearerToken = b.bearerToken;
+    this.extraRoots = b.sslContext != null;
+    HttpClient.Builder client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(b.connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER) // followed here, same origin only
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER); // followed here, same origin only
+    if (b.sslContext != null) {
+      client.sslContext(b.sslContext);
+    }
+    this.client = client.build();
   }
 
   public static Builder builder() {
@@ -139,7 +160,7 @@ public final class HttpTransport {
       Optional<String> location = r.header("Location");
       if (REDIRECTS.contains(status) && location.isPresent()) {
         URI target = redirectTarget(request, uri, location.get(), attempt, r);
-        if (!sameOrigin(origin, target)) {
+        if (!Origins.sameOrigin(origin, target)) {
           throw new HttpException(HttpException.Reason.REDIRECT, request.what + ": answered " + status
               + " with a redirect to another origin, " + originOf(target) + "; not followed", attempt, r, null, null);
         }
@@ -174,6 +195,31 @@ public final class HttpTransport {
     }
   }
 
+  /**
+   * One exchange and nothing more: no retry, no redirect followed, every status returned as
+   * answered. The deadlines, the size cap and the rule on credentials apply as in {@link #send}.
+   * For callers that decide redirects and retries themselves (the registry client, whose blob
+   * redirects lead to storage on other hosts by design).
+   *
+   * @throws HttpException {@link HttpException.Reason#NETWORK} if no answer came in time, {@link
+   *     HttpException.Reason#TOO_LARGE} if the body exceeds the cap
+   */
+  public Response exchangeOnce(Request request) throws HttpException {
+    int cap = request.maxBytes > 0 ? request.maxBytes : maxBodyBytes;
+    try {
+      return exchange(build(request, request.uri, request.method, request.body), cap);
+    } catch (BodyTooLargeException e) {
+      throw new HttpException(HttpException.Reason.TOO_LARGE, request.what + ": the answer is larger than "
+          + cap + " bytes", 1, null, null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HttpException(HttpException.Reason.NETWORK, request.what + ": interrupted", 1, null, null, e);
+    } catch (IOException e) {
+      throw new HttpException(HttpException.Reason.NETWORK, request.what + ": no answer: " + describe(e), 1, null,
+          null, e);
+    }
+  }
+
   private static URI redirectTarget(Request request, URI from, String location, int attempt, Response r)
       throws HttpException {
     try {
@@ -192,6 +238,11 @@ public final class HttpTransport {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent);
     for (String[] h : request.headers) {
       b.header(h[0], h[1]);
+    }
+    // The token goes to its origin only, and only where credentials may travel at all (the
+    // builder checked the origin; checked again here so that no path around it exists).
+    if (bearerToken != null && Origins.sameOrigin(tokenOrigin, uri) && Origins.mayCarryCredentials(uri)) {
+      b.header("Authorization", "Bearer " + bearerToken);
     }
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     return b.build();
@@ -346,22 +397,9 @@ public final class HttpTransport {
     }
   }
 
-  static boolean sameOrigin(URI a, URI b) {
-    return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
-        && port(a) == port(b);
-  }
-
-  private static int port(URI u) {
-    if (u.getPort() != -1) {
-      return u.getPort();
-    }
-    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-  }
-
   /** {@code scheme://host:port}: where a redirect points, without its path (which may carry secrets). */
   private static String originOf(URI u) {
-    return u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + port(u);
+    return u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + Origins.port(u);
   }
 
   private static String describe(IOException e) {
@@ -372,7 +410,9 @@ public final class HttpTransport {
   @Override
   public String toString() {
     return "HttpTransport[HTTP/1.1, connect " + connectTimeout.toMillis() + " ms, headers " + timeout.toMillis()
-        + " ms, body " + bodyTimeout.toMillis() + " ms, " + maxAttempts + " attempts]";
+        + " ms, body " + bodyTimeout.toMillis() + " ms, " + maxAttempts + " attempts"
+        + (bearerToken != null ? ", a bearer token for " + originOf(tokenOrigin) : "")
+        + (extraRoots ? ", extra trusted roots" : "") + "]";
   }
 
   /** An HTTP request: method, absolute URL, headers, body, and how the transport may treat it. Immutable. */
@@ -396,7 +436,11 @@ public final class HttpTransport {
       this.what = what;
     }
 
-    private static Request of(String method, URI uri, byte[] body) {
+    /**
+     * A request with any method and an optional body (null for none), for callers that speak more
+     * than GET and POST (an OCI registry: HEAD, PUT, PATCH).
+     */
+    public static Request of(String method, URI uri, byte[] body) {
       Objects.requireNonNull(uri, "uri");
       if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
           || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
@@ -533,8 +577,72 @@ public final class HttpTransport {
     private int maxBodyBytes = 32 << 20;
     private int maxRedirects = 5;
     private String userAgent = "stele";
+    private URI tokenOrigin;
+    private String bearerToken;
+    private SSLContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Sends {@code Authorization: Bearer <token>} with every request to {@code origin} (its
+     * scheme, host and port) and with no other. The token never appears in messages or in
+     * {@link #toString()}.
+     *
+     * @throws IllegalArgumentException if the origin is plain HTTP to anything but a loopback IP
+     *     literal ({@link Origins#mayCarryCredentials}), or the token is empty or not one
+     *     token68-like word of visible ASCII
+     */
+    public Builder bearerToken(URI origin, String token) {
+      Objects.requireNonNull(origin, "origin");
+      if (origin.getHost() == null) {
+        throw new IllegalArgumentException("the token's origin needs a host");
+      }
+      if (!Origins.mayCarryCredentials(origin)) {
+        throw new IllegalArgumentException("refusing to send a token over plain HTTP to " + origin.getHost()
+            + ": use https, or a loopback IP literal such as 127.0.0.1");
+      }
+      if (token == null || token.isEmpty() || !token.chars().allMatch(c -> c > 32 && c < 127)) {
+        throw new IllegalArgumentException("a token must be one word of visible ASCII characters");
+      }
+      this.tokenOrigin = origin;
+      this.bearerToken = token;
+      return this;
+    }
+
+    /**
+     * Trusts these certificates as TLS roots besides the JDK's own (a private log's CA). The
+     * JDK's roots stay trusted, as they would be without this call.
+     */
+    public Builder trustRoots(Collection<X509Certificate> roots) {
+      if (roots.isEmpty()) {
+        throw new IllegalArgumentException("no certificates to trust");
+      }
+      try {
+        TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        system.init((KeyStore) null);
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int n = 0;
+        for (TrustManager tm : system.getTrustManagers()) {
+          if (tm instanceof X509TrustManager) {
+            for (X509Certificate c : ((X509TrustManager) tm).getAcceptedIssuers()) {
+              store.setCertificateEntry("system-" + n++, c);
+            }
+          }
+        }
+        for (X509Certificate c : roots) {
+          store.setCertificateEntry("extra-" + n++, c);
+        }
+        TrustManagerFactory both = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        both.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, both.getTrustManagers(), null);
+        this.sslContext = context;
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException("cannot set up TLS trust: " + e, e);
+      }
+      return this;
+    }
 
     /** Connecting (default 10 s). */
     public Builder connectTimeout(Duration value) {

@@ -1,5 +1,6 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.http.HttpTransport;
 import static dev.stele.client.oci.RegistryHttp.MAX_ERROR_BODY;
 import static dev.stele.client.oci.RegistryHttp.abbreviate;
 import static dev.stele.client.oci.RegistryHttp.fail;
@@ -12,7 +13,6 @@ import dev.stele.client.oci.RegistryTransport.Access;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +40,13 @@ import java.util.Set;
  * decides. {@code Basic} uses the caller's credentials for the registry; {@code Bearer} fetches
  * a token from the challenge's realm and caches it per registry and scope until it expires.
  * Credentials, and tokens got with them, are sent only to the registry's own host: a token
- * realm, an upload location or a redirect on another host gets none. They never travel over
- * plain HTTP except to a loopback or explicitly insecure host.
+ * realm, an upload location or a redirect on another host gets none (but for a token host the
+ * caller trusts, {@link Builder#trustTokenHost}, and Docker Hub's). They never travel over plain
+ * HTTP except to a loopback IP literal or an explicitly insecure registry.
  *
- * <p>HTTPS is used unless the registry is {@code localhost}, {@code 127.x.x.x}, {@code [::1]}
- * or named in {@link Builder#insecureRegistry(String)}; then plain HTTP.
+ * <p>HTTPS is used unless the registry is {@code localhost}, a loopback IP literal or named in
+ * {@link Builder#insecureRegistry(String)}; then plain HTTP. References to {@code docker.io}
+ * are served from Docker Hub's registry endpoint, {@code registry-1.docker.io}.
  *
  * <p>Instances are thread-safe. Redirects are followed only for blob downloads.
  */
@@ -58,7 +60,7 @@ public final class RegistryClient {
   private final RegistryTransport transport;
 
   private RegistryClient(Builder b) {
-    this.transport = new RegistryTransport(b.timeout, b.credentials, b.insecure, b.clock);
+    this.transport = new RegistryTransport(b.timeout, b.credentials, b.insecure, b.tokenHosts, b.clock);
   }
 
   public static Builder builder() {
@@ -75,6 +77,7 @@ public final class RegistryClient {
     private Duration timeout = DEFAULT_TIMEOUT;
     private final Map<String, Credentials> credentials = new HashMap<>();
     private final Set<String> insecure = new HashSet<>();
+    private final Map<String, Set<String>> tokenHosts = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -103,6 +106,20 @@ public final class RegistryClient {
         throw new IllegalArgumentException("registry is required");
       }
       insecure.add(registry);
+      return this;
+    }
+
+    /**
+     * Trusts {@code host} as the token service of {@code registry} ({@code host[:port]} as in
+     * image references): the registry's credentials may then go to a token realm there, as they
+     * go to the registry's own host (over HTTPS, or plain HTTP only where credentials may travel
+     * at all). Docker Hub's token host needs no entry.
+     */
+    public Builder trustTokenHost(String registry, String host) {
+      if (registry == null || registry.isEmpty() || host == null || host.isEmpty() || host.contains("/")) {
+        throw new IllegalArgumentException("a registry and a bare token host name are required");
+      }
+      tokenHosts.computeIfAbsent(registry, r -> new HashSet<>()).add(host.toLowerCase(java.util.Locale.ROOT));
       return this;
     }
 
@@ -151,9 +168,9 @@ public final class RegistryClient {
   public Optional<Manifest> findManifest(ImageReference ref) throws RegistryException {
     Repository repo = ref.repository();
     String reference = ref.manifestReference();
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/manifests/" + reference),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/manifests/" + reference),
         Map.of("Accept", String.join(", ", MediaTypes.MANIFESTS)), null, MAX_MANIFEST_BYTES, "get manifest " + reference);
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       return Optional.empty();
     }
     expectStatus(response, repo, 200, "get manifest " + reference);
@@ -175,7 +192,7 @@ public final class RegistryClient {
   public Digest putManifest(Repository repo, String reference, String mediaType, byte[] manifest)
       throws RegistryException {
     Digest digest = Digest.of(manifest);
-    HttpResponse<byte[]> response = transport.send(repo, Access.PUSH, "PUT", transport.url(repo, "/manifests/" + reference),
+    HttpTransport.Response response = transport.send(repo, Access.PUSH, "PUT", transport.url(repo, "/manifests/" + reference),
         Map.of("Content-Type", mediaType), manifest, MAX_ERROR_BODY, "put manifest " + reference);
     expectStatus(response, repo, 201, "put manifest " + reference);
     checkClaimedDigest(response, repo, digest, "uploaded manifest " + reference);
@@ -186,9 +203,9 @@ public final class RegistryClient {
 
   /** True when the repository has the blob (HEAD 200), false on 404. */
   public boolean blobExists(Repository repo, Digest digest) throws RegistryException {
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "HEAD", transport.url(repo, "/blobs/" + digest),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "HEAD", transport.url(repo, "/blobs/" + digest),
         Map.of(), null, 0, "check blob " + digest);
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       return false;
     }
     expectStatus(response, repo, 200, "check blob " + digest);
@@ -205,21 +222,21 @@ public final class RegistryClient {
       return digest;
     }
     String what = "upload blob " + digest;
-    HttpResponse<byte[]> opened = transport.send(repo, Access.PUSH, "POST", transport.url(repo, "/blobs/uploads/"),
+    HttpTransport.Response opened = transport.send(repo, Access.PUSH, "POST", transport.url(repo, "/blobs/uploads/"),
         Map.of(), new byte[0], MAX_ERROR_BODY, what);
     expectStatus(opened, repo, 202, what);
     String location = opened.headers().firstValue("Location").orElseThrow(() -> fail(Reason.BAD_RESPONSE, repo,
         202, "registry " + repo.registry() + " opened an upload for " + repo + " without a Location header", null));
     URI uploadUrl;
     try {
-      URI base = opened.request().uri().resolve(location);
+      URI base = opened.uri().resolve(location);
       String sep = base.getRawQuery() == null ? "?" : "&";
       uploadUrl = URI.create(base + sep + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw fail(Reason.BAD_RESPONSE, repo, 202, "registry " + repo.registry() + " sent an unusable upload Location \""
           + abbreviate(location) + "\" for " + repo, e);
     }
-    HttpResponse<byte[]> put = transport.send(repo, Access.PUSH, "PUT", uploadUrl,
+    HttpTransport.Response put = transport.send(repo, Access.PUSH, "PUT", uploadUrl,
         Map.of("Content-Type", "application/octet-stream"), content, MAX_ERROR_BODY, what);
     expectStatus(put, repo, 201, what);
     checkClaimedDigest(put, repo, digest, "uploaded blob");
@@ -235,18 +252,18 @@ public final class RegistryClient {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
     String what = "get blob " + digest;
-    HttpResponse<byte[]> response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/blobs/" + digest),
+    HttpTransport.Response response = transport.send(repo, Access.PULL, "GET", transport.url(repo, "/blobs/" + digest),
         Map.of(), null, maxBytes, what);
-    for (int hop = 0; isRedirect(response.statusCode()); hop++) {
+    for (int hop = 0; isRedirect(response.status()); hop++) {
       if (hop == MAX_REDIRECTS) {
-        throw fail(Reason.BAD_RESPONSE, repo, response.statusCode(), "registry " + repo.registry()
+        throw fail(Reason.BAD_RESPONSE, repo, response.status(), "registry " + repo.registry()
             + " redirected " + what + " in " + repo + " more than " + MAX_REDIRECTS + " times", null);
       }
       // The transport sends credentials only if the redirect stays on the registry's host.
       URI next = redirectTarget(response, repo, what);
       response = transport.send(repo, Access.PULL, "GET", next, Map.of(), null, maxBytes, what);
     }
-    if (response.statusCode() == 404) {
+    if (response.status() == 404) {
       throw fail(Reason.NOT_FOUND, repo, 404, "blob " + digest + " not found in " + repo + " (HTTP 404)", null);
     }
     expectStatus(response, repo, 200, what);
@@ -293,7 +310,7 @@ public final class RegistryClient {
 
   // ---------------------------------------------------------------- checks
 
-  private String manifestMediaType(HttpResponse<byte[]> response, byte[] body, Repository repo, String reference)
+  private String manifestMediaType(HttpTransport.Response response, byte[] body, Repository repo, String reference)
       throws RegistryException {
     String contentType = response.headers().firstValue("Content-Type")
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse(null);
@@ -334,18 +351,18 @@ public final class RegistryClient {
     }
   }
 
-  private void checkClaimedDigest(HttpResponse<?> response, Repository repo, Digest computed, String what)
+  private void checkClaimedDigest(HttpTransport.Response response, Repository repo, Digest computed, String what)
       throws RegistryException {
     Optional<String> claimed = response.headers().firstValue("Docker-Content-Digest");
     if (claimed.isPresent() && !claimed.get().trim().equals(computed.toString())) {
-      throw fail(Reason.DIGEST_MISMATCH, repo, response.statusCode(), "registry " + repo.registry() + " claims digest "
+      throw fail(Reason.DIGEST_MISMATCH, repo, response.status(), "registry " + repo.registry() + " claims digest "
           + abbreviate(claimed.get()) + " for " + what + " in " + repo + " but the content's sha256 is " + computed, null);
     }
   }
 
-  private void expectStatus(HttpResponse<byte[]> response, Repository repo, int expected, String what)
+  private void expectStatus(HttpTransport.Response response, Repository repo, int expected, String what)
       throws RegistryException {
-    int status = response.statusCode();
+    int status = response.status();
     if (status == expected) {
       return;
     }
@@ -362,17 +379,17 @@ public final class RegistryClient {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private URI redirectTarget(HttpResponse<byte[]> response, Repository repo, String what) throws RegistryException {
+  private URI redirectTarget(HttpTransport.Response response, Repository repo, String what) throws RegistryException {
     String location = response.headers().firstValue("Location").orElse(null);
     try {
-      URI next = location == null ? null : response.request().uri().resolve(location);
+      URI next = location == null ? null : response.uri().resolve(location);
       if (next != null && ("https".equals(next.getScheme()) || "http".equals(next.getScheme()))) {
         return next;
       }
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw fail(Reason.BAD_RESPONSE, repo, response.statusCode(), what + " in " + repo + ": registry redirected to an"
+    throw fail(Reason.BAD_RESPONSE, repo, response.status(), what + " in " + repo + ": registry redirected to an"
         + " unusable location \"" + abbreviate(String.valueOf(location)) + "\"", null);
   }
 }

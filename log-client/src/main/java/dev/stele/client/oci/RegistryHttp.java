@@ -1,43 +1,38 @@
 package dev.stele.client.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.http.HttpException;
+import dev.stele.client.http.HttpTransport;
 import dev.stele.client.oci.RegistryException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * One HTTP exchange with a registry or its token service, over {@code java.net.http}: the
- * request exactly as given (this class adds no credentials; {@link RegistryTransport} decides
- * those), the body read into memory up to a limit, failures turned into
- * {@link RegistryException}s that name the registry and the repository.
+ * One HTTP exchange with a registry or its token service, through the project's one transport
+ * ({@link HttpTransport#exchangeOnce}: HTTP/1.1, connect, header and body deadlines, a size cap):
+ * the request exactly as given (this class adds no credentials; {@link RegistryTransport} decides
+ * those), failures turned into {@link RegistryException}s that name the registry and the
+ * repository.
  *
- * <p>HTTP/1.1 only, redirects never followed here (the caller decides where a redirect may
- * go). Thread-safe.
+ * <p>Redirects are never followed here and nothing is retried: the caller decides where a
+ * redirect may go. Thread-safe.
  */
 final class RegistryHttp {
   /** Error answers are read up to this size, for the distribution API's error list. */
   static final int MAX_ERROR_BODY = 64 * 1024;
 
-  private final HttpClient http;
-  private final Duration timeout;
+  private final HttpTransport http;
 
   RegistryHttp(Duration timeout) {
-    this.timeout = timeout;
-    // HTTP/1.1 only: no h2c upgrade attempts on plain-HTTP registries.
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
+    this.http = HttpTransport.builder()
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
+        .timeout(timeout)
+        .bodyTimeout(timeout)
+        .maxAttempts(1)
         .build();
   }
 
@@ -47,34 +42,34 @@ final class RegistryHttp {
    *
    * @param authorization the {@code Authorization} header, or null for none
    */
-  HttpResponse<byte[]> exchange(Repository repo, String method, URI uri, Map<String, String> headers,
+  HttpTransport.Response exchange(Repository repo, String method, URI uri, Map<String, String> headers,
       String authorization, byte[] body, int maxBody, String what) throws RegistryException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
+    HttpTransport.Request request = HttpTransport.Request.of(method, uri, body)
+        .maxBytes(Math.max(maxBody, MAX_ERROR_BODY))
+        .describedAs(what + " in " + repo);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      request = request.header(h.getKey(), h.getValue());
+    }
     if (authorization != null) {
-      request.header("Authorization", authorization);
+      request = request.header("Authorization", authorization);
     }
+    HttpTransport.Response response;
     try {
-      HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      byte[] content;
-      boolean success = response.statusCode() < 300;
-      try (InputStream in = response.body()) {
-        content = in.readNBytes(success ? maxBody : MAX_ERROR_BODY);
-        if (success && in.read() >= 0) {
-          throw fail(Reason.BAD_RESPONSE, repo, response.statusCode(), what + " in " + repo + ": registry "
-              + repo.registry() + " sent more than " + maxBody + " bytes", null);
-        }
+      response = http.exchangeOnce(request);
+    } catch (HttpException e) {
+      if (e.reason() == HttpException.Reason.TOO_LARGE) {
+        throw fail(Reason.BAD_RESPONSE, repo, 0, what + " in " + repo + ": registry " + repo.registry()
+            + " sent more than " + Math.max(maxBody, MAX_ERROR_BODY) + " bytes", e);
       }
-      return new Response(response, content);
-    } catch (IOException e) {
       throw fail(Reason.NETWORK, repo, 0, what + " in " + repo + ": cannot reach " + uri.getScheme() + "://"
-          + uri.getRawAuthority() + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() != null ? ": " + abbreviate(e.getMessage()) : "") + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw fail(Reason.NETWORK, repo, 0, what + " in " + repo + ": interrupted", e);
+          + uri.getRawAuthority() + " (" + abbreviate(String.valueOf(e.getCause() != null ? e.getCause() : e))
+          + ")", e);
     }
+    if (response.status() < 300 && response.body().length > maxBody) {
+      throw fail(Reason.BAD_RESPONSE, repo, response.status(), what + " in " + repo + ": registry "
+          + repo.registry() + " sent more than " + maxBody + " bytes", null);
+    }
+    return response;
   }
 
   static RegistryException fail(Reason reason, Repository repo, int status, String message, Throwable cause) {
@@ -114,48 +109,5 @@ final class RegistryHttp {
   static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v != null && v.isTextual() ? v.asText() : null;
-  }
-
-  /** A response whose body has been read into memory (within its limit). */
-  private record Response(HttpResponse<InputStream> raw, byte[] content) implements HttpResponse<byte[]> {
-    @Override
-    public int statusCode() {
-      return raw.statusCode();
-    }
-
-    @Override
-    public HttpRequest request() {
-      return raw.request();
-    }
-
-    @Override
-    public Optional<HttpResponse<byte[]>> previousResponse() {
-      return Optional.empty();
-    }
-
-    @Override
-    public HttpHeaders headers() {
-      return raw.headers();
-    }
-
-    @Override
-    public byte[] body() {
-      return content;
-    }
-
-    @Override
-    public Optional<javax.net.ssl.SSLSession> sslSession() {
-      return raw.sslSession();
-    }
-
-    @Override
-    public URI uri() {
-      return raw.uri();
-    }
-
-    @Override
-    public HttpClient.Version version() {
-      return raw.version();
-    }
   }
 }

@@ -1,17 +1,18 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.http.HttpTransport;
 import static dev.stele.client.oci.RegistryHttp.abbreviate;
 import static dev.stele.client.oci.RegistryHttp.fail;
 import static dev.stele.client.oci.RegistryHttp.registryErrors;
 import static dev.stele.client.oci.RegistryHttp.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.http.Origins;
 import dev.stele.client.oci.RegistryException.Reason;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,9 +40,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a request to another host (an upload {@code Location}, a blob redirect) carries no
  *       {@code Authorization}, and a {@code 401} from there is an error, not a challenge to
  *       answer;
- *   <li>and on any host, never over plain HTTP unless the host is loopback or the registry was
- *       marked insecure.
+ *   <li>and on any host, never over plain HTTP unless the host is a loopback IP literal
+ *       ({@link Origins}: {@code 127.0.0.1}, {@code [::1]}; not a name, not {@code localhost}) or
+ *       the registry was marked insecure.
  * </ul>
+ *
+ * <p>One exception, named by the operator or built in: a token service the registry's operator
+ * runs on another host. Docker Hub is the common case: its registry answers on
+ * {@code registry-1.docker.io} (the endpoint of {@code docker.io} and {@code index.docker.io}
+ * references) and its token realm is {@code auth.docker.io}; that pair is trusted here by
+ * default ({@link #BUILT_IN_TOKEN_HOSTS}). Any other realm host gets the credentials only when
+ * the caller trusts it for that registry ({@link RegistryClient.Builder#trustTokenHost}); the
+ * token such a realm returns still goes only to the registry's own host.
  *
  * <p>Why so strict: the challenge and the {@code Location} are chosen by whoever answers, and a
  * registry's password or push token is worth more to another host than to the registry itself.
@@ -52,6 +62,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RegistryTransport {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
   private static final int MAX_TOKEN_BODY = 1024 * 1024;
+  /** Where the registry of Docker Hub references answers. */
+  static final String DOCKER_HUB_ENDPOINT = "registry-1.docker.io";
+  /** Registry endpoint host to the token hosts its operator runs: Docker Hub's pair. */
+  static final Map<String, Set<String>> BUILT_IN_TOKEN_HOSTS = Map.of(DOCKER_HUB_ENDPOINT, Set.of("auth.docker.io"));
 
   /** Whether a request reads ({@code pull}) or also writes ({@code pull,push}) the repository. */
   enum Access {
@@ -70,23 +84,57 @@ final class RegistryTransport {
   private final RegistryHttp http;
   private final Map<String, Credentials> credentials;
   private final Set<String> insecure;
+  /** Per registry ({@code host[:port]} as in references): realm hosts the caller trusts with its credentials. */
+  private final Map<String, Set<String>> tokenHosts;
   private final Clock clock;
   /** Per registry: the last challenge it sent, so later requests can authenticate up front. */
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   /** Per registry and scope: a bearer token and when it expires. */
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
-  RegistryTransport(Duration timeout, Map<String, Credentials> credentials, Set<String> insecure, Clock clock) {
+  RegistryTransport(Duration timeout, Map<String, Credentials> credentials, Set<String> insecure,
+      Map<String, Set<String>> tokenHosts, Clock clock) {
     this.http = new RegistryHttp(timeout);
     this.credentials = Map.copyOf(credentials);
     this.insecure = Set.copyOf(insecure);
+    Map<String, Set<String>> hosts = new java.util.HashMap<>();
+    tokenHosts.forEach((registry, set) -> hosts.put(registry, Set.copyOf(set)));
+    this.tokenHosts = Map.copyOf(hosts);
     this.clock = clock;
   }
 
   /** {@code /v2/<name><suffix>} on the registry: HTTPS, or HTTP for loopback and insecure registries. */
   URI url(Repository repo, String suffix) {
     String scheme = insecure.contains(repo.registry()) || repo.isLoopback() ? "http" : "https";
-    return URI.create(scheme + "://" + repo.registry() + "/v2/" + repo.name() + suffix);
+    return URI.create(scheme + "://" + endpoint(repo) + "/v2/" + repo.name() + suffix);
+  }
+
+  /**
+   * The {@code host[:port]} that serves the registry: the reference's own, but for Docker Hub,
+   * whose references name {@code docker.io} (or {@code index.docker.io}) and whose API answers
+   * on {@value #DOCKER_HUB_ENDPOINT}.
+   */
+  static String endpoint(Repository repo) {
+    String r = repo.registry().toLowerCase(Locale.ROOT);
+    return r.equals("docker.io") || r.equals("index.docker.io") ? DOCKER_HUB_ENDPOINT : repo.registry();
+  }
+
+  /** The host part of {@link #endpoint}, lower case. */
+  private static String endpointHost(Repository repo) {
+    String e = endpoint(repo);
+    return e.equals(repo.registry()) ? repo.host() : e;
+  }
+
+  /**
+   * True if the caller's credentials for {@code repo} may go to a token realm on {@code host}:
+   * the registry's own host, a host the caller trusts for this registry, or Docker Hub's realm
+   * for Docker Hub.
+   */
+  boolean tokenHostTrusted(Repository repo, String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals(endpointHost(repo))
+        || tokenHosts.getOrDefault(repo.registry(), Set.of()).contains(h)
+        || BUILT_IN_TOKEN_HOSTS.getOrDefault(endpointHost(repo), Set.of()).contains(h);
   }
 
   /**
@@ -94,15 +142,15 @@ final class RegistryTransport {
    * the registry's host answers the challenge once and sends it again. Any status other than
    * 401 is returned to the caller.
    */
-  HttpResponse<byte[]> send(Repository repo, Access access, String method, URI uri,
+  HttpTransport.Response send(Repository repo, Access access, String method, URI uri,
       Map<String, String> headers, byte[] body, int maxBody, String what) throws RegistryException {
     boolean registryHost = onRegistryHost(repo, uri);
     String scope = "repository:" + repo.name() + ":" + access.actions;
     String authorization = registryHost ? knownAuthorization(repo, uri, scope, what) : null;
     boolean answered = false;
     while (true) {
-      HttpResponse<byte[]> response = http.exchange(repo, method, uri, headers, authorization, body, maxBody, what);
-      if (response.statusCode() != 401) {
+      HttpTransport.Response response = http.exchange(repo, method, uri, headers, authorization, body, maxBody, what);
+      if (response.status() != 401) {
         return response;
       }
       if (!registryHost) {
@@ -196,23 +244,24 @@ final class RegistryTransport {
     String sep = realmUri.getRawQuery() == null ? "?" : "&";
     URI tokenUri = URI.create(realm + (query.length() > 0 ? sep + query : ""));
     Credentials creds = credentials.get(repo.registry());
-    boolean withheld = creds != null && !onRegistryHost(repo, tokenUri);
+    boolean withheld = creds != null && !tokenHostTrusted(repo, tokenUri.getHost());
     String authorization = null;
     if (creds != null && !withheld) {
       checkCredentialsMayTravel(repo, tokenUri, what);
       authorization = creds.basicAuthorization();
     }
-    HttpResponse<byte[]> response = http.exchange(repo, "GET", tokenUri, Map.of("Accept", "application/json"),
+    HttpTransport.Response response = http.exchange(repo, "GET", tokenUri, Map.of("Accept", "application/json"),
         authorization, null, MAX_TOKEN_BODY, "get a token from " + tokenHost(tokenUri));
-    if (response.statusCode() != 200) {
-      Reason reason = response.statusCode() == 401 || response.statusCode() == 403 ? Reason.UNAUTHORIZED
+    if (response.status() != 200) {
+      Reason reason = response.status() == 401 || response.status() == 403 ? Reason.UNAUTHORIZED
           : Reason.HTTP_STATUS;
       String sent = authorization != null ? " and user " + creds.username()
           : withheld ? " without credentials (the credentials for " + repo.registry() + " are sent only to its"
-              + " own host, not to " + tokenUri.getHost() + ")"
+              + " own host, not to " + tokenUri.getHost() + ", unless you trust that host as the registry's token"
+              + " service: --registry-token-host " + tokenUri.getHost() + ")"
           : " without credentials";
-      throw fail(reason, repo, response.statusCode(), what + " in " + repo + ": the token service "
-          + tokenHost(tokenUri) + " answered HTTP " + response.statusCode() + " for scope \"" + wanted + "\""
+      throw fail(reason, repo, response.status(), what + " in " + repo + ": the token service "
+          + tokenHost(tokenUri) + " answered HTTP " + response.status() + " for scope \"" + wanted + "\""
           + sent + registryErrors(response.body()), null);
     }
     String token;
@@ -242,18 +291,17 @@ final class RegistryTransport {
 
   /** True when {@code target} is on the registry's host (any port); host names compare without case. */
   static boolean onRegistryHost(Repository repo, URI target) {
-    return target.getHost() != null && target.getHost().toLowerCase(Locale.ROOT).equals(repo.host());
+    return target.getHost() != null && target.getHost().toLowerCase(Locale.ROOT).equals(endpointHost(repo));
   }
 
   private void checkCredentialsMayTravel(Repository repo, URI target, String what) throws RegistryException {
     if ("https".equals(target.getScheme())) {
       return;
     }
-    String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    if (!loopback && !insecure.contains(repo.registry())) {
+    if (!Origins.mayCarryCredentials(target) && !insecure.contains(repo.registry())) {
       throw fail(Reason.UNAUTHORIZED, repo, 401, what + " in " + repo + ": refusing to send credentials over plain"
-          + " HTTP to " + target.getRawAuthority() + "; use HTTPS or mark the registry insecure", null);
+          + " HTTP to " + target.getRawAuthority() + " (only a loopback IP literal such as 127.0.0.1 is exempt);"
+          + " use HTTPS or mark the registry insecure", null);
     }
   }
 }

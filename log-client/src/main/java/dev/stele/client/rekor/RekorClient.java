@@ -18,6 +18,7 @@ import dev.stele.merkle.proof.ConsistencyProof;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ public final class RekorClient {
   private RekorClient(Builder b) {
     String s = b.baseUrl.toString();
     this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    this.http = HttpTransport.builder()
+    HttpTransport.Builder http = HttpTransport.builder()
         .connectTimeout(b.connectTimeout)
         .timeout(b.timeout)
         .bodyTimeout(b.timeout)
@@ -78,8 +79,14 @@ public final class RekorClient {
         .backoff(b.initialBackoff, b.maxBackoff)
         .maxRetryAfter(b.maxRetryAfter)
         .maxBodyBytes(MAX_BODY_BYTES)
-        .userAgent("stele-client")
-        .build();
+        .userAgent("stele-client");
+    if (b.token != null) {
+      http.bearerToken(this.baseUrl, b.token);
+    }
+    if (!b.trustRoots.isEmpty()) {
+      http.trustRoots(b.trustRoots);
+    }
+    this.http = http.build();
   }
 
   /** A builder for the log at {@code baseUrl}, e.g. {@code http://127.0.0.1:3000}. */
@@ -403,6 +410,8 @@ public final class RekorClient {
     private Duration initialBackoff = Duration.ofMillis(250);
     private Duration maxBackoff = Duration.ofSeconds(8);
     private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private String token;
+    private List<X509Certificate> trustRoots = List.of();
 
     private Builder(URI baseUrl) {
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -442,6 +451,25 @@ public final class RekorClient {
     /** The longest {@code Retry-After} the client waits; a longer one fails the call (default 60 s). */
     public Builder maxRetryAfter(Duration value) {
       this.maxRetryAfter = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * A bearer token for a log that restricts writes (or reads): sent as {@code Authorization:
+     * Bearer} to the log's origin only, never over plain HTTP except to a loopback IP literal.
+     *
+     * @throws IllegalArgumentException if the log URL is plain HTTP to another host
+     */
+    public Builder bearerToken(String value) {
+      // Checked now, so that a misconfiguration fails before anything is sent.
+      HttpTransport.builder().bearerToken(baseUrl, value);
+      this.token = value;
+      return this;
+    }
+
+    /** TLS roots to trust besides the JDK's own, e.g. the CA of a private log. */
+    public Builder trustRoots(List<X509Certificate> roots) {
+      this.trustRoots = List.copyOf(roots);
       return this;
     }
 

@@ -38,8 +38,13 @@ public interface CheckpointSource {
    * {@code timeout} for connecting, for each answer's headers and for each body.
    */
   static CheckpointSource tiles(URI prefix, Duration timeout) {
-    return new TileCheckpointSource(prefix, HttpTransport.builder().connectTimeout(timeout).timeout(timeout)
+    return tiles(prefix, HttpTransport.builder().connectTimeout(timeout).timeout(timeout)
         .bodyTimeout(timeout).userAgent("stele-client").build());
+  }
+
+  /** As {@link #tiles(URI, Duration)}, through the given transport (a token, extra TLS roots). */
+  static CheckpointSource tiles(URI prefix, HttpTransport http) {
+    return new TileCheckpointSource(prefix, http);
   }
 
   /**

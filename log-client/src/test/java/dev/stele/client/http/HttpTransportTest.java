@@ -347,4 +347,37 @@ class HttpTransportTest {
     assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
     assertFalse(HttpTransport.Request.get(URI.create("http://user:pw@127.0.0.1/x")).toString().contains("pw"));
   }
+
+  @Test
+  void bearerToken_goesToItsOriginOnly() throws Exception {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Handler record = x -> {
+      seen.add(x.getLocalAddress().getPort() + " " + x.getRequestHeaders().getFirst("Authorization"));
+      send(x, 200, "ok");
+    };
+    Server log = server().on("/r", record);
+    Server other = server().on("/r", record);
+    HttpTransport t = fast().bearerToken(log.url("/"), "tok-123").build();
+    t.send(HttpTransport.Request.get(log.url("/r")));
+    t.send(HttpTransport.Request.get(other.url("/r")));
+    assertEquals(List.of(log.http.getAddress().getPort() + " Bearer tok-123", other.http.getAddress().getPort() + " null"),
+        seen);
+    assertFalse(t.toString().contains("tok-123"), t.toString());
+  }
+
+  @Test
+  void bearerToken_isRefusedForPlainHttpToAnythingButALoopbackIpLiteral() {
+    for (String url : new String[] {"http://localhost:3000", "http://127.0.0.1.example:3000", "http://10.0.0.1",
+        "http://log.example"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> HttpTransport.builder().bearerToken(URI.create(url), "t"), url);
+      assertTrue(e.getMessage().contains("refusing to send a token over plain HTTP"), e.getMessage());
+      assertFalse(e.getMessage().contains(" t "), e.getMessage());
+    }
+    HttpTransport.builder().bearerToken(URI.create("http://127.0.0.1:3000"), "t");
+    HttpTransport.builder().bearerToken(URI.create("http://[::1]:3000"), "t");
+    HttpTransport.builder().bearerToken(URI.create("https://log.example"), "t");
+    assertThrows(IllegalArgumentException.class,
+        () -> HttpTransport.builder().bearerToken(URI.create("https://log.example"), "two words"));
+  }
 }

@@ -159,6 +159,20 @@ class RegistryAuthTest {
     }
 
     @Test
+    void tokenRealmOnAnotherHost_trustedByTheOperator_getsTheCredentials() throws Exception {
+      try (TokenServer tokens = TokenServer.start(new Credentials("bob", "token-pass"));
+          LocalRegistry registry = LocalRegistry.startWithTokenAuth(tokens, tokens.realm("localhost"))) {
+        // The realm is plain HTTP to a name, so the operator also accepts plain HTTP for this registry.
+        RegistryClient client = RegistryClient.builder().credentials(registry.address(), tokens.credentials())
+            .insecureRegistry(registry.address()).trustTokenHost(registry.address(), "localhost").build();
+        RegistryException e = assertThrows(RegistryException.class,
+            () -> client.resolve(registry.reference("demo/elsewhere:v1")));
+        assertEquals(Reason.NOT_FOUND, e.reason(), e.getMessage());
+        assertTrue(tokens.authorizedRequests() > 0, "the trusted token host got the credentials");
+      }
+    }
+
+    @Test
     void uploadLocationOnAnotherHost_getsNoCredentials() throws Exception {
       try (LocalRegistry registry = LocalRegistry.startWithBasicAuth("alice", "s3cret-pass");
           TamperingProxy proxy = TamperingProxy.in(registry.address())) {

@@ -6,6 +6,7 @@ import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.merkle.Hash;
+import dev.stele.server.http.AccessControl;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.log.Admission;
@@ -47,7 +48,7 @@ public final class RekorRoutes {
             log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
             ctx.vertx().getOrCreateContext())
             .compose(s -> log.readPool().executeBlocking(() -> created(log.reader().created(entry, s)), false)))
-        .onSuccess(out -> ctx.response()
+        .onSuccess(out -> ctx.put(AccessControl.LOG_INDEX, out.index()).response()
             .setStatusCode(201)
             .putHeader("Content-Type", Replies.JSON)
             .putHeader("Location", "/api/v1/log/entries/" + out.id())
@@ -56,10 +57,10 @@ public final class RekorRoutes {
         .onFailure(ctx::fail);
   }
 
-  private record Created(String id, Buffer json) {}
+  private record Created(String id, long index, Buffer json) {}
 
   private static Created created(LoggedEntry e) {
-    return new Created(e.id().toString(), Buffer.buffer(RekorJson.writeEntry(e)));
+    return new Created(e.id().toString(), e.logIndex(), Buffer.buffer(RekorJson.writeEntry(e)));
   }
 
   // ---- reads of entries ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -131,6 +132,20 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   public Path directory() {
     return dir;
+  }
+
+  /**
+   * Writes a consistent copy of the store to {@code target}, which must not exist, while the
+   * store stays in use: a RocksDB checkpoint (the memtables flushed first, files hard-linked on
+   * the same file system and copied otherwise). Every batch is one atomic write, so the copy
+   * holds whole batches: a tree state and everything it covers.
+   */
+  public void checkpoint(Path target) throws StorageException {
+    try (Checkpoint c = Checkpoint.create(db)) {
+      c.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new StorageException("checkpoint to " + target, e);
+    }
   }
 
   /** The identity written when the store was created, if it has been. */

@@ -1,5 +1,7 @@
 package dev.stele.server.ui;
 
+import dev.stele.client.protocol.Encodings;
+import dev.stele.merkle.Rfc6962;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
 import io.vertx.core.buffer.Buffer;
@@ -9,9 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,8 @@ import java.util.Map;
  *
  * <p>The files are classpath resources under {@code ui/}, listed in {@link #FILES}: a request is
  * answered only for a name in that list, so no other resource, directory or path is reachable
- * through these routes, however the path is written. They are read once, on the read pool at the
- * first request (never on an event loop), and kept in memory (a few tens of KB).
+ * through these routes, however the path is written. They are read on the read pool at the first
+ * request to each router (never on an event loop), and kept in memory (a few tens of KB each).
  *
  * <p>Caching: the files change only with the jar, but {@code index.html} names the others at
  * fixed URLs (no server-side templates to put a version in them), so every file is sent with
@@ -56,8 +56,8 @@ public final class UiRoutes {
 
   private record Asset(Buffer content, String contentType, String etag) {}
 
-  /** Loaded once per JVM; null until the first request has loaded them. */
-  private static volatile Map<String, Asset> assets;
+  /** Loaded once per router (one per event loop); null until the first request has loaded them. */
+  private volatile Map<String, Asset> assets;
 
   private final LogServices log;
 
@@ -159,11 +159,6 @@ public final class UiRoutes {
   }
 
   private static String etag(byte[] bytes) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return "\"" + HexFormat.of().formatHex(d, 0, 16) + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return "\"" + Encodings.hex(Arrays.copyOf(Rfc6962.sha256(bytes).bytes(), 16)) + "\"";
   }
 }
