@@ -96,14 +96,33 @@ class RekorV2IT {
   }
 
   @Test
-  void sigstoreJs_dsseThroughV2_sendsTheRemovedDsseRequest_whichTheLogRefusesWithItsReason() throws Exception {
+  void sigstoreJs_recordsADsseEnvelopeThroughV2_andVerifiesIt_andSoDoesTheSteleCli() throws Exception {
     // @sigstore/sign 4.1.1 (the newest that runs on Node 20) records a DSSE envelope through Rekor v2
-    // as a dsseRequestV002 (witness/tlog/entry.js, toCreateEntryRequestDSSE); Rekor v2 dropped that
-    // request for a hashedrekord over the envelope's PAE, as the Stele CLI sends it (below).
+    // as a dsseRequestV002 (witness/tlog/entry.js, toCreateEntryRequestDSSE), which Rekor v2 has
+    // since dropped; the log takes it (docs/protocol.md 3.5) so that these clients can record
+    // attestations, and @sigstore/verify 3.1.1 checks the dsse 0.0.2 entry it gets back.
     Path artifact = write("js-v2-dsse.txt", "a DSSE statement through Rekor v2");
-    SigstoreJs.Result r = record("dsse", artifact, dir.resolve("js-v2-dsse.bundle.json"));
-    assertEquals(1, r.code(), r.toString());
-    assertTrue(r.output().contains("(400) error processing entry: dsseRequestV002 is not accepted"), r.toString());
+    Path bundle = dir.resolve("js-v2-dsse.bundle.json");
+    SigstoreJs.Result r = record("dsse", artifact, bundle);
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.output().contains("RECORDED dsse") && r.output().contains("api=2"), r.toString());
+    JsonNode entry = JSON.readTree(bundle.toFile()).get("verificationMaterial").get("tlogEntries").get(0);
+    assertEquals("dsse", entry.get("kindVersion").get("kind").asText(), entry.toString());
+    assertEquals("0.0.2", entry.get("kindVersion").get("version").asText(), entry.toString());
+    assertTrue(!entry.has("inclusionPromise") || entry.get("inclusionPromise").isNull(), entry.toString());
+
+    SigstoreJs.Result ok = jsVerify(bundle, artifact);
+    assertEquals(0, ok.code(), "sigstore-js verifies its v2 DSSE bundle: " + ok);
+    assertTrue(ok.output().contains("VERIFIED"), ok.toString());
+    Cli.Run cli = verifyBlob(artifact, bundle);
+    assertEquals(Stele.OK, cli.code(), "stele verify-blob verifies sigstore-js's v2 DSSE bundle: " + cli);
+
+    Path other = write("js-v2-dsse.other", "another subject");
+    // (sigstore-js checks a DSSE bundle without the artifact: the statement's subject is the caller's.)
+    assertEquals(Stele.ARTIFACT_SIGNATURE, verifyBlob(other, bundle).code(), "stele rejects another subject");
+    Path badProof = tampered(bundle);
+    assertEquals(1, jsVerify(badProof, artifact).code(), "sigstore-js rejects a tampered v2 proof");
+    assertEquals(Stele.INCLUSION, verifyBlob(artifact, badProof).code(), "stele rejects a tampered v2 proof");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stele.client.bundle.Bundle;
 import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.Dsse;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.NoteKeys;
 import dev.stele.client.protocol.RekorJson;
@@ -76,12 +77,16 @@ class RekorV2ApiTest {
 
   /** The v2 answer, parsed, with its proof checked against its checkpoint (v2 origin). */
   private static LoggedEntry verifiedV2(HttpResponse<String> r) throws Exception {
+    return verifiedV2(r, "hashedrekord");
+  }
+
+  private static LoggedEntry verifiedV2(HttpResponse<String> r, String kind) throws Exception {
     assertEquals(201, r.statusCode(), r.body());
     JsonNode json = JSON.readTree(r.body());
     assertEquals("0", json.get("integratedTime").asText());
     assertFalse(json.has("inclusionPromise"), "no SET in a v2 answer");
     assertTrue(json.get("logIndex").isTextual(), "logIndex is a string");
-    assertEquals("hashedrekord", json.get("kindVersion").get("kind").asText());
+    assertEquals(kind, json.get("kindVersion").get("kind").asText());
     assertEquals("0.0.2", json.get("kindVersion").get("version").asText());
     assertEquals(Base64.getEncoder().encodeToString(log.server.signer().logId().bytes()),
         json.get("logId").get("keyId").asText());
@@ -161,7 +166,8 @@ class RekorV2ApiTest {
       {"", "no body"},
       {"not json", "not valid JSON"},
       {"{}", "names no entry"},
-      {"{\"dsseRequestV002\":{}}", "dsseRequestV002 is not accepted"},
+      {"{\"dsseRequestV002\":{}}", "dsseRequestV002.envelope"},
+      {good.replace("{\"hashedRekordRequestV002\"", "{\"dsseRequestV002\":{},\"hashedRekordRequestV002\""), "two entries"},
       {good.replace("\"keyDetails\"", "\"extra\":1,\"keyDetails\""), "verifier.extra'"},
       {good.replace("PKIX_ECDSA_P256_SHA_256", "PKIX_ED25519"), "PKIX_ED25519 is not accepted"},
       {good.replace("PKIX_ECDSA_P256_SHA_256", "PKIX_ECDSA_P384_SHA_384"), "but the key is ECDSA P-256"},
@@ -226,6 +232,59 @@ class RekorV2ApiTest {
     HttpResponse<String> r = log.post("/api/v1/index/retrieve", "{\"hash\":\"sha256:" + hex + "\"}");
     assertEquals(200, r.statusCode(), r.body());
     assertTrue(r.body().contains(e.id().uuidHex()), r.body());
+  }
+
+  /** A dsseRequestV002 as @sigstore/sign 4.x sends it: the key's SPKI in x509Certificate. */
+  static String dsseRequest(String statement, byte[] signedPayload) throws Exception {
+    String type = "application/vnd.in-toto+json";
+    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
+    return "{\"dsseRequestV002\":{\"envelope\":{\"payload\":\"" + Proposals.b64(payload) + "\",\"payloadType\":\""
+        + type + "\",\"signatures\":[{\"sig\":\"" + Proposals.b64(signer.sign(Dsse.pae(type, signedPayload)))
+        + "\",\"keyid\":\"\"}]},\"verifiers\":[{\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"x509Certificate\":"
+        + "{\"rawBytes\":\"" + Proposals.b64(signer.key.getPublic().getEncoded()) + "\"}}]}}";
+  }
+
+  @Test
+  void dsseThroughV2_isADsse002Entry_deduplicated_searchable_andVerifiedAgainstItsEnvelope() throws Exception {
+    byte[] subject = fresh();
+    String hex = java.util.HexFormat.of().formatHex(Proposals.sha256(subject));
+    String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\",\"digest\":"
+        + "{\"sha256\":\"" + hex + "\"}}],\"predicateType\":\"https://example.com/p\",\"predicate\":{}}";
+    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
+    String req = dsseRequest(statement, payload);
+    LoggedEntry e = verifiedV2(log.post("/api/v2/log/entries", req), "dsse");
+    JsonNode body = JSON.readTree(e.body());
+    assertEquals("0.0.2", body.get("apiVersion").asText());
+    JsonNode spec = body.at("/spec/dsseV002");
+    assertEquals("SHA2_256", spec.at("/payloadHash/algorithm").asText());
+    assertEquals(Proposals.b64(Proposals.sha256(payload)), spec.at("/payloadHash/digest").asText());
+    assertEquals(1, spec.get("signatures").size());
+    assertEquals(JSON.readTree(req).at("/dsseRequestV002/envelope/signatures/0/sig").asText(),
+        spec.at("/signatures/0/content").asText());
+    // The key sent in x509Certificate is stored as the public key it is.
+    assertEquals(Proposals.b64(signer.key.getPublic().getEncoded()),
+        spec.at("/signatures/0/verifier/publicKey/rawBytes").asText());
+
+    HttpResponse<String> again = log.post("/api/v2/log/entries", req);
+    assertEquals(409, again.statusCode(), again.body());
+    assertEquals(Long.toString(e.logIndex()), again.headers().firstValue("X-Log-Index").orElseThrow());
+
+    // Found by the statement's subject digest, as a dsse 0.0.1 entry is.
+    HttpResponse<String> found = log.post("/api/v1/index/retrieve", "{\"hash\":\"sha256:" + hex + "\"}");
+    assertEquals(200, found.statusCode(), found.body());
+    assertTrue(found.body().contains(e.id().uuidHex()), found.body());
+
+    // The client's reading of the stored body: the envelope's payload hash and signature.
+    var parsed = (dev.stele.client.protocol.DsseV2Body) dev.stele.client.protocol.EntryKinds.parseBody(e.body());
+    assertEquals(Rfc6962.sha256(payload), parsed.payloadHash());
+    assertTrue(java.util.Arrays.equals(e.body(), dev.stele.client.protocol.EntryKinds.canonicalBody(parsed)));
+
+    // A signature over another payload is refused, and nothing is appended.
+    long size = log.checkpoint().size();
+    HttpResponse<String> bad = log.post("/api/v2/log/entries", dsseRequest(statement, "other".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertTrue(bad.body().contains("does not verify over the envelope's pre-authentication encoding"), bad.body());
+    assertEquals(size, log.checkpoint().size());
   }
 
   private static byte[] fetch(String path) throws Exception {

@@ -7,6 +7,7 @@ import dev.stele.client.protocol.HashedRekordBody;
 import dev.stele.client.protocol.HashedRekordV2Body;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.DsseV2Body;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.client.verify.Artifact;
 import dev.stele.client.verify.EntryVerifier;
@@ -156,6 +157,8 @@ public final class BundleVerifier {
       }
     } else if (body instanceof DsseBody && ((DsseBody) body).signatures().size() == 1) {
       logged = Optional.of(((DsseBody) body).signatures().get(0).verifier());
+    } else if (body instanceof DsseV2Body && ((DsseV2Body) body).signatures().size() == 1) {
+      logged = Optional.of(((DsseV2Body) body).signatures().get(0).verifier());
     }
     if (logged.isEmpty()) {
       return;

@@ -107,7 +107,7 @@ public final class EntryKinds {
   }
 
   /** What the Rekor v2 API accepts (docs/protocol.md 3.4). */
-  public static final String SUPPORTED_V2 = "hashedRekordRequestV002 (hashedrekord 0.0.2)";
+  public static final String SUPPORTED_V2 = "hashedRekordRequestV002 (hashedrekord 0.0.2), dsseRequestV002 (dsse 0.0.2)";
 
   /**
    * Validates a Rekor v2 request (the JSON of a {@code POST /api/v2/log/entries} body: one member,
@@ -122,25 +122,33 @@ public final class EntryKinds {
     } catch (IOException e) {
       throw new InvalidEntryException("the request is not valid JSON: " + jsonProblem(e));
     }
-    if (node != null && node.isObject() && (node.has("dsseRequestV002") || node.has("dsse_request_v002"))) {
-      throw new InvalidEntryException("dsseRequestV002 is not accepted: record a DSSE envelope as a"
-          + " hashedRekordRequestV002 over its pre-authentication encoding (supported: " + SUPPORTED_V2 + ")");
+    String[] names = {HashedRekordV002.REQUEST, "hashed_rekord_request_v002", DsseV002.REQUEST, "dsse_request_v002"};
+    JsonFields.of(node, "", names);
+    String given = null;
+    for (String n : names) {
+      if (node.has(n)) {
+        if (given != null) {
+          throw new InvalidEntryException("the request names two entries (" + given + " and " + n + "); give one");
+        }
+        given = n;
+      }
     }
-    if (node != null && node.isObject() && node.has("hashed_rekord_request_v002") && !node.has(HashedRekordV002.REQUEST)) {
-      JsonFields.of(node, "", "hashed_rekord_request_v002");
-      return canonical(HashedRekordV002.validate(node.get("hashed_rekord_request_v002"), verifierCache));
-    }
-    JsonFields.of(node, "", HashedRekordV002.REQUEST);
-    if (!node.has(HashedRekordV002.REQUEST)) {
+    if (given == null) {
       throw new InvalidEntryException("the request names no entry; supported: " + SUPPORTED_V2);
     }
-    return canonical(HashedRekordV002.validate(node.get(HashedRekordV002.REQUEST), verifierCache));
+    if (given.startsWith("hashed")) {
+      return canonical(HashedRekordV002.validate(node.get(given), verifierCache), List.of());
+    }
+    DsseV002.Validated v = DsseV002.validate(node.get(given), verifierCache);
+    return canonical(v.body(), v.payloadIndexKeys());
   }
 
-  private static CanonicalEntry canonical(EntryBody content) {
+  private static CanonicalEntry canonical(EntryBody content, List<String> extraKeys) {
     byte[] body = canonicalBody(content);
+    Set<String> keys = new LinkedHashSet<>(content.indexKeys());
+    keys.addAll(extraKeys);
     return new CanonicalEntry(content.kind(), content.apiVersion(), body, Rfc6962.hashLeaf(body),
-        content.indexKeys(), content);
+        List.copyOf(keys), content);
   }
 
   /**
@@ -157,6 +165,8 @@ public final class EntryKinds {
       tree = DsseV001.toJson((DsseBody) content);
     } else if (content instanceof HashedRekordV2Body) {
       tree = HashedRekordV002.toJson((HashedRekordV2Body) content);
+    } else if (content instanceof DsseV2Body) {
+      tree = DsseV002.toJson((DsseV2Body) content);
     } else {
       throw new IllegalArgumentException("this log does not write " + content + " bodies");
     }
@@ -201,6 +211,9 @@ public final class EntryKinds {
       }
       if (kind.equals(HashedRekordV2Body.KIND) && apiVersion.equals(HashedRekordV2Body.VERSION)) {
         return HashedRekordV002.parse(spec);
+      }
+      if (kind.equals(DsseV2Body.KIND) && apiVersion.equals(DsseV2Body.VERSION)) {
+        return DsseV002.parse(spec);
       }
       return new OtherBody(kind, apiVersion, spec);
     } catch (InvalidEntryException e) {

@@ -98,8 +98,15 @@ final class HashedRekordV002 {
   private static Signed signature(JsonNode node, String path, boolean lenient) throws InvalidEntryException {
     JsonFields s = JsonFields.of(node, path, "content", "verifier");
     byte[] signature = s.base64("content");
-    JsonNode verifier = node.get("verifier");
-    String vpath = path + ".verifier";
+    Verifier v = verifier(node.get("verifier"), path + ".verifier", lenient);
+    return new Signed(signature, v.keyDetails, v.algorithm, v.key);
+  }
+
+  /** A {@code Verifier} message: a key or certificate and its key details, with the hash they name. */
+  record Verifier(String keyDetails, HashAlgorithm algorithm, KeyMaterial key) {}
+
+  /** Reads a {@code Verifier} message ({@code lenient}: as in {@link #signature}). */
+  static Verifier verifier(JsonNode verifier, String vpath, boolean lenient) throws InvalidEntryException {
     JsonFields v = JsonFields.of(verifier, vpath, "publicKey", "public_key", "x509Certificate",
         "x509_certificate", "keyDetails", "key_details");
     String keyDetails = stringOf(verifier, vpath, "keyDetails", "key_details");
@@ -139,7 +146,7 @@ final class HashedRekordV002 {
     if (type != allowed[0]) {
       throw new InvalidEntryException(vpath + ".keyDetails says " + keyDetails + ", but the key is " + type);
     }
-    return new Signed(signature, keyDetails, (HashAlgorithm) allowed[1], key);
+    return new Verifier(keyDetails, (HashAlgorithm) allowed[1], key);
   }
 
   private static KeyMaterial certificateOrKey(byte[] der, String what, boolean lenient) throws FormatException {
@@ -195,20 +202,26 @@ final class HashedRekordV002 {
     v2.putObject("data").put("algorithm", protoName(body.algorithm())).put("digest", Encodings.base64(body.digest()));
     ObjectNode sig = v2.putObject("signature");
     sig.put("content", Encodings.base64(body.signature()));
-    ObjectNode verifier = sig.putObject("verifier");
-    verifier.put("keyDetails", body.keyDetails());
+    sig.set("verifier", verifierJson(body.keyDetails(), body.key()));
+    return root;
+  }
+
+  /** The {@code Verifier} message of a key or certificate, as stored. */
+  static ObjectNode verifierJson(String keyDetails, KeyMaterial key) {
+    ObjectNode verifier = JsonNodeFactory.instance.objectNode();
+    verifier.put("keyDetails", keyDetails);
     byte[] der;
-    if (body.key().certificates().isEmpty()) {
-      der = body.key().publicKey().getEncoded();
+    if (key.certificates().isEmpty()) {
+      der = key.publicKey().getEncoded();
       verifier.putObject("publicKey").put("rawBytes", Encodings.base64(der));
     } else {
       try {
-        der = body.key().certificates().get(0).getEncoded();
+        der = key.certificates().get(0).getEncoded();
       } catch (java.security.cert.CertificateEncodingException e) {
         throw new IllegalStateException("a parsed certificate does not encode: " + e.getMessage(), e);
       }
       verifier.putObject("x509Certificate").put("rawBytes", Encodings.base64(der));
     }
-    return root;
+    return verifier;
   }
 }

@@ -8,6 +8,7 @@ import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.DsseV2Body;
 import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
@@ -201,12 +202,22 @@ public final class EntryVerifier {
         byte[] sig = decodeBase64(d.signatures().get(0).signature(), "the logged dsse signature");
         return new Logged(kind, checkDsse(dsse, d.payloadHash(), sig, d.signatures().get(0).verifier(), kind), sig, false);
       }
+      if (body instanceof DsseV2Body) {
+        DsseV2Body d = (DsseV2Body) body;
+        if (d.signatures().size() != 1) {
+          throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged dsse entry has "
+              + d.signatures().size() + " signatures; exactly one is supported");
+        }
+        DsseV2Body.Signature s = d.signatures().get(0);
+        return new Logged(kind, checkDsse(dsse, d.payloadHash(), s.content(), s.verifier(), kind,
+            v2Hash(s.keyDetails())), s.content(), true);
+      }
       if (body instanceof OtherBody && body.kind().equals("intoto") && body.apiVersion().equals("0.0.2")) {
         return new Logged(kind, checkIntoto((OtherBody) body, dsse, kind));
       }
     }
     String wanted = artifact instanceof Artifact.Digest ? "a hashedrekord 0.0.1 entry"
-        : "a dsse 0.0.1 (or intoto 0.0.2) entry";
+        : "a dsse 0.0.1 or 0.0.2 (or intoto 0.0.2) or hashedrekord 0.0.2 entry";
     throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged entry is " + kind
         + ", but the artifact (" + artifact + ") needs " + wanted);
   }
@@ -274,6 +285,18 @@ public final class EntryVerifier {
 
   private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
       KeyMaterial key, String kind) throws VerificationException {
+    return checkDsse(dsse, payloadHash, loggedSig, key, kind, HashAlgorithm.SHA256);
+  }
+
+  /** The hash a Rekor v2 verifier's key details name (they were checked when the body was parsed). */
+  private static HashAlgorithm v2Hash(String keyDetails) {
+    return keyDetails.endsWith("SHA_384") ? HashAlgorithm.SHA384
+        : keyDetails.endsWith("SHA_512") || keyDetails.equals("PKIX_ED25519_PH") ? HashAlgorithm.SHA512
+        : HashAlgorithm.SHA256;
+  }
+
+  private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
+      KeyMaterial key, String kind, HashAlgorithm hash) throws VerificationException {
     DsseEnvelope envelope = dsse.envelope();
     byte[] payload = envelope.payload();
     Hash actual = Rfc6962.sha256(payload);
@@ -291,7 +314,7 @@ public final class EntryVerifier {
           "the envelope's signature is not the one the log recorded");
     }
     try {
-      keys.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
+      keys.forKey(key.publicKey(), hash).verify(envelopeSig, envelope.pae());
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the envelope signature does not verify"
           + " under the logged " + key.describe() + ": " + e.getMessage(), e);
