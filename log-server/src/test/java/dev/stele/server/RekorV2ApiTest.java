@@ -69,6 +69,15 @@ class RekorV2ApiTest {
 
   /** A hashedRekordRequestV002 for {@code artifact}, the key as {@code verifierField}. */
   static String request(byte[] artifact, String verifierField) throws Exception {
+    return request(signer, artifact, verifierField);
+  }
+
+  /** A hashedRekordRequestV002 for {@code artifact} signed by {@code signer}, the key as publicKey. */
+  static String request(Proposals signer, byte[] artifact) throws Exception {
+    return request(signer, artifact, "publicKey");
+  }
+
+  private static String request(Proposals signer, byte[] artifact, String verifierField) throws Exception {
     return "{\"hashedRekordRequestV002\":{\"digest\":\"" + Proposals.b64(Proposals.sha256(artifact))
         + "\",\"signature\":{\"content\":\"" + Proposals.b64(signer.sign(artifact)) + "\",\"verifier\":{\""
         + verifierField + "\":{\"rawBytes\":\"" + Proposals.b64(signer.key.getPublic().getEncoded())

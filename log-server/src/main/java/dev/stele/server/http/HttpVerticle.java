@@ -89,7 +89,7 @@ public final class HttpVerticle extends VerticleBase {
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
     post(router, "/api/v1/index/retrieve", "search_index", body).handler(search::search);
     RekorV2Routes rekorV2 = new RekorV2Routes(log); // Rekor v2 on the same tree (docs/protocol.md 9.1)
-    post(router, "/api/v2/log/entries", "create_entry_v2", body).handler(rekorV2::create);
+    write(router, "/api/v2/log/entries", "create_entry_v2", body).handler(rekorV2::create);
     route(router, HttpMethod.GET, "/api/v2/checkpoint", "checkpoint_v2").handler(rekorV2::checkpoint);
 
     if (surface.admin()) operatorRoutes(router, log);

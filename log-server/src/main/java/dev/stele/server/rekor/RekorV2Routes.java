@@ -9,6 +9,7 @@ import dev.stele.client.protocol.Inclusion;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.server.http.AccessControl;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.log.Admission;
 import dev.stele.server.log.TreeState;
@@ -48,7 +49,7 @@ public final class RekorV2Routes {
             log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
             ctx.vertx().getOrCreateContext())
             .compose(s -> log.readPool().executeBlocking(() -> created(entry, s), false)))
-        .onSuccess(out -> ctx.response()
+        .onSuccess(out -> ctx.put(AccessControl.LOG_INDEX, out.index()).response()
             .setStatusCode(201)
             .putHeader("Content-Type", Replies.JSON)
             .putHeader("Location", "/api/v1/log/entries/" + out.id())
@@ -56,7 +57,7 @@ public final class RekorV2Routes {
         .onFailure(ctx::fail);
   }
 
-  private record Created(String id, Buffer json) {}
+  private record Created(String id, long index, Buffer json) {}
 
   private Created created(CanonicalEntry entry, Sequenced s) throws IOException {
     LoggedEntry v1 = log.reader().created(entry, s);
@@ -76,7 +77,7 @@ public final class RekorV2Routes {
     json.put("integratedTime", "0");
     ((ObjectNode) json.get("inclusionProof")).put("logIndex", Long.toString(v2.logIndex()));
     try {
-      return new Created(v1.id().toString(), Buffer.buffer(ProtocolJson.mapper().writeValueAsBytes(json)));
+      return new Created(v1.id().toString(), v1.logIndex(), Buffer.buffer(ProtocolJson.mapper().writeValueAsBytes(json)));
     } catch (JsonProcessingException e) {
       throw new IOException("encoding the answer failed", e);
     }
