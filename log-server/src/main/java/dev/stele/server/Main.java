@@ -52,11 +52,11 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     sortOptions = false,
     description = {
-        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
-            + "one Merkle tree in an embedded RocksDB store.",
+        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API, the Rekor v2 API and C2SP "
+            + "tlog-tiles over one Merkle tree in an embedded RocksDB store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {HsmKeygenCommand.class})
+    subcommands = {TrustCommand.class, HsmKeygenCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 

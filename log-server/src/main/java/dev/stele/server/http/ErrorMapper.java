@@ -90,6 +90,8 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       String id = location.substring(location.lastIndexOf('/') + 1);
       message = "an equivalent entry already exists in the transparency log with UUID " + id;
       resp.putHeader("Location", location);
+      // Rekor v2 names the logged entry by its index.
+      resp.putHeader("X-Log-Index", Long.toString(((DuplicateEntryException) t).index()));
     } else if (t instanceof LogOverloadedException) {
       status = 503;
       retryAfter(resp, ((LogOverloadedException) t).retryAfterSeconds());

@@ -78,6 +78,13 @@ public final class LogReader {
   private final int searchMoves;
   private final PublishedHead published;
   private final boolean v1AllLines;
+  /** Rekor v2 checkpoints already signed, by tree size (see {@link #checkpointV2}). */
+  private final java.util.Map<Long, String> v2Checkpoints = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> eldest) {
+      return size() > 64;
+    }
+  };
   /** The head last turned into a parsed note, so that reads do not parse it each time. */
   private volatile ParsedHead parsedHead;
 
@@ -498,6 +505,34 @@ public final class LogReader {
       }
     }
     return mine.size() == note.signatures().size() ? note : new SignedNote(note.text(), mine);
+  }
+
+  /**
+   * The Rekor v2 checkpoint of {@code state}: its size and root, which the log has already signed
+   * and stored under the Rekor v1 origin, signed again under the v2 origin (the bare host;
+   * docs/protocol.md 9.1). Signed when first asked for and kept for the newest heads, so that every
+   * reader of one head gets the same note. Nothing new is asserted: the tree head is durable
+   * before any checkpoint of it is handed out.
+   *
+   * @throws IOException if the log key fails to sign
+   */
+  public String checkpointV2(TreeState state) throws IOException {
+    synchronized (v2Checkpoints) {
+      String note = v2Checkpoints.get(state.size());
+      if (note != null) {
+        return note;
+      }
+    }
+    String note;
+    try {
+      note = signer.signCheckpointV2(state.size(), state.root());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("signing the Rekor v2 checkpoint of size " + state.size() + " failed", e);
+    }
+    synchronized (v2Checkpoints) {
+      // Another reader may have signed it meanwhile: keep the first, so that the note is one.
+      return v2Checkpoints.computeIfAbsent(state.size(), k -> note);
+    }
   }
 
   /** Counts the failure, halts the sequencer, and returns the error that fails the request. */

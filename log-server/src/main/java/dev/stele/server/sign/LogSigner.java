@@ -96,6 +96,15 @@ public final class LogSigner implements Sequencer.Signer {
     return java.util.Optional.ofNullable(checkpointVkey);
   }
 
+  /**
+   * The checkpoint of the same tree head under the Rekor v2 (C2SP) origin, the bare host: the
+   * same key, name and key ID as {@link #signCheckpoint}'s first line (the log's ECDSA line only:
+   * no Ed25519 line, no cosignatures), another origin line (docs/protocol.md 9.1).
+   */
+  public String signCheckpointV2(long size, Hash root) throws GeneralSecurityException {
+    return SignedNote.sign(new Checkpoint(signerName, size, root).text(), List.of(noteSigners.get(0))).format();
+  }
+
   @Override
   public byte[] signEntryTimestamp(byte[] body, long integratedTime, long index)
       throws GeneralSecurityException {
