@@ -10,12 +10,16 @@ import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.LogReader;
+import dev.stele.server.read.PublishedHead;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
+import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
 import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.witness.WitnessCollector;
+import dev.stele.server.witness.WitnessConfig;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -48,11 +52,11 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     sortOptions = false,
     description = {
-        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
-            + "one Merkle tree in an embedded RocksDB store.",
+        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API, the Rekor v2 API and C2SP "
+            + "tlog-tiles over one Merkle tree in an embedded RocksDB store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {HsmKeygenCommand.class, ImportCommand.class})
+    subcommands = {TrustCommand.class, HsmKeygenCommand.class, ImportCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -108,6 +112,9 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses;
+
   @CommandLine.Mixin
   LimitOptions limits = new LimitOptions();
 
@@ -134,16 +141,21 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    WitnessConfig witnessConfig;
     SecurityConfig exposure;
     try {
       config = config();
+      witnessConfig = witnesses.config();
       exposure = security.config(key);
     } catch (IllegalArgumentException e) {
       System.err.println("stele-server: " + e.getMessage());
       return 2;
+    } catch (IOException e) {
+      System.err.println("stele-server: cannot read --witness-policy: " + e);
+      return 1;
     }
     try {
-      Server server = Server.start(config, exposure, new VertxOptions(), UnaryOperator.identity());
+      Server server = Server.start(config, exposure, witnessConfig, new VertxOptions(), UnaryOperator.identity());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
       if (publicKeyFile != null) {
         try {
@@ -184,11 +196,13 @@ public final class Main implements Callable<Integer> {
     private final int port;
     private final URI publicUrl;
     private final LogSigner signer;
+    private final WitnessCollector witnesses;
     private final Listeners listeners;
     private volatile boolean closed;
 
     private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer, Listeners listeners) {
+        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, Listeners listeners) {
+      this.witnesses = witnesses;
       this.store = store;
       this.sequencer = sequencer;
       this.vertx = vertx;
@@ -211,17 +225,35 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
-      return start(config, SecurityConfig.NONE, vertxOptions, storeDecorator);
+      return start(config, SecurityConfig.NONE, WitnessConfig.defaults(), vertxOptions, storeDecorator);
     }
 
     /** As above, exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM). */
     public static Server start(ServerConfig config, SecurityConfig security, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, security, WitnessConfig.defaults(), vertxOptions, storeDecorator);
+    }
+
+    /** As {@link #start(ServerConfig, VertxOptions, UnaryOperator)}, with a checkpoint key and witnesses. */
+    public static Server start(ServerConfig config, WitnessConfig witnessConfig, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, SecurityConfig.NONE, witnessConfig, vertxOptions, storeDecorator);
+    }
+
+    /**
+     * The server exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM),
+     * with the checkpoint key and witnesses of {@code witnessConfig}.
+     */
+    public static Server start(ServerConfig config, SecurityConfig security, WitnessConfig witnessConfig,
+        VertxOptions vertxOptions, UnaryOperator<SequencerStore> storeDecorator) throws Exception {
       Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
           security.keys());
+      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
+          witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
       Listeners listeners = Listeners.prepare(security);
       RocksLogStore store = RocksLogStore.open(config.dataDir());
       Sequencer sequencer = null;
+      WitnessCollector collector = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -229,7 +261,7 @@ public final class Main implements Callable<Integer> {
         // The signer name is fixed by the configured URL, or the default one; with port 0 the
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
-        LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
+        LogSigner signer = new LogSigner(key, checkpointKey, nameSource.getHost(), identity.treeId());
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
@@ -241,6 +273,11 @@ public final class Main implements Callable<Integer> {
         Sequencer seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
         metrics.bindStore(store.figures());
+        if (witnessConfig.policy().isPresent()) {
+          collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
+              witnessConfig.timeout(), sequencer, store, signer, metrics);
+        }
+        PublishedHead published = collector != null ? collector : PublishedHead.of(sequencer);
         sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();
@@ -249,7 +286,8 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
         // decorator reaches them too.
-        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics, published,
+            witnessConfig.v1AllLines());
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
             new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit(),
@@ -274,11 +312,13 @@ public final class Main implements Callable<Integer> {
         LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
             + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
-            + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, listeners);
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
+            + signer.checkpointVkey().orElse("none") + ")");
+        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, collector, listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
+        if (collector != null) collector.close();
         if (sequencer != null) sequencer.close();
         store.close();
         throw e;
@@ -329,6 +369,7 @@ public final class Main implements Callable<Integer> {
       listeners.close();
       try {
         sequencer.close();
+        if (witnesses != null) witnesses.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

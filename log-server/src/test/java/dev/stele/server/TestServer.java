@@ -83,10 +83,15 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(ServerConfig config, UnaryOperator<SequencerStore> decorator) throws Exception {
+    return start(config, dev.stele.server.witness.WitnessConfig.defaults(), decorator);
+  }
+
+  static TestServer start(ServerConfig config, dev.stele.server.witness.WitnessConfig witnesses,
+      UnaryOperator<SequencerStore> decorator) throws Exception {
     // A short limit so that a blocked event loop shows up in the log of any test.
     VertxOptions options = new VertxOptions()
         .setMaxEventLoopExecuteTime(500).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
-    return new TestServer(config.dataDir(), Main.Server.start(config, options, decorator));
+    return new TestServer(config.dataDir(), Main.Server.start(config, witnesses, options, decorator));
   }
 
   PublicKey logKey() {

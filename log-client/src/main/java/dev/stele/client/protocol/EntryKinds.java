@@ -178,6 +178,64 @@ public final class EntryKinds {
     }
   }
 
+  /** What the Rekor v2 API accepts (docs/protocol.md 3.4). */
+  public static final String SUPPORTED_V2 = "hashedRekordRequestV002 (hashedrekord 0.0.2), dsseRequestV002 (dsse 0.0.2)";
+
+  /**
+   * Validates a Rekor v2 request (the JSON of a {@code POST /api/v2/log/entries} body: one member,
+   * {@code hashedRekordRequestV002}) and makes its canonical {@code hashedrekord} 0.0.2 body.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] requestJson, VerifierCache verifierCache) throws InvalidEntryException {
+    return canonicalizeV2(requestJson, verifierCache, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #canonicalizeV2(byte[], VerifierCache)}, charging every signature check to {@code
+   * budget} and refusing a canonical body larger than {@code maxBodySize}; the entry is filed under
+   * at most {@link IndexKeys#MAX_PER_ENTRY} keys.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] requestJson, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
+    JsonNode node;
+    try {
+      node = ProtocolJson.mapper().readTree(requestJson);
+    } catch (IOException e) {
+      throw new InvalidEntryException("the request is not valid JSON: " + jsonProblem(e));
+    }
+    String[] names = {HashedRekordV002.REQUEST, "hashed_rekord_request_v002", DsseV002.REQUEST, "dsse_request_v002"};
+    JsonFields.of(node, "", names);
+    String given = null;
+    for (String n : names) {
+      if (node.has(n)) {
+        if (given != null) {
+          throw new InvalidEntryException("the request names two entries (" + given + " and " + n + "); give one");
+        }
+        given = n;
+      }
+    }
+    if (given == null) {
+      throw new InvalidEntryException("the request names no entry; supported: " + SUPPORTED_V2);
+    }
+    if (given.startsWith("hashed")) {
+      return canonical(HashedRekordV002.validate(node.get(given), verifierCache), List.of(), maxBodySize);
+    }
+    DsseV002.Validated v = DsseV002.validate(node.get(given), verifierCache, budget);
+    return canonical(v.body(), v.payloadIndexKeys(), maxBodySize);
+  }
+
+  private static CanonicalEntry canonical(EntryBody content, List<String> extraKeys, int maxBodySize)
+      throws InvalidEntryException {
+    byte[] body = checkSize(canonicalBody(content), maxBodySize);
+    List<String> keys = new ArrayList<>(content.indexKeys());
+    keys.addAll(extraKeys);
+    return new CanonicalEntry(content.kind(), content.apiVersion(), body, Rfc6962.hashLeaf(body),
+        IndexKeys.bound(keys), content);
+  }
+
   /**
    * The canonical body of parsed content: the inverse of {@link #parseBody}. For hashedrekord and
    * dsse content this gives exactly the bytes {@link #canonicalize} stores.
@@ -190,6 +248,10 @@ public final class EntryKinds {
       tree = HashedRekordV001.toJson((HashedRekordBody) content);
     } else if (content instanceof DsseBody) {
       tree = DsseV001.toJson((DsseBody) content);
+    } else if (content instanceof HashedRekordV2Body) {
+      tree = HashedRekordV002.toJson((HashedRekordV2Body) content);
+    } else if (content instanceof DsseV2Body) {
+      tree = DsseV002.toJson((DsseV2Body) content);
     } else {
       throw new IllegalArgumentException("this log does not write " + content + " bodies");
     }
@@ -231,6 +293,12 @@ public final class EntryKinds {
       }
       if (kind.equals(DsseBody.KIND) && apiVersion.equals(DsseBody.VERSION)) {
         return DsseV001.parse(spec);
+      }
+      if (kind.equals(HashedRekordV2Body.KIND) && apiVersion.equals(HashedRekordV2Body.VERSION)) {
+        return HashedRekordV002.parse(spec);
+      }
+      if (kind.equals(DsseV2Body.KIND) && apiVersion.equals(DsseV2Body.VERSION)) {
+        return DsseV002.parse(spec);
       }
       return new OtherBody(kind, apiVersion, spec);
     } catch (InvalidEntryException e) {

@@ -2,6 +2,7 @@ package dev.stele.server.http;
 
 import dev.stele.server.log.InvalidRequestException;
 import dev.stele.server.log.NotFoundException;
+import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.sequencer.DuplicateEntryException;
 import dev.stele.server.sequencer.LogOverloadedException;
 import io.netty.handler.codec.DecoderException;
@@ -34,6 +35,7 @@ import java.util.logging.Logger;
  *   <li>{@link UnreadableInputException} (a parser's unchecked exception) and the HTTP codec's
  *       errors (a malformed chunk size, a line too long): 400, and the cause to the log. Input
  *       never causes a 5xx.
+ *   <li>{@link UnwitnessedException}: 503 with {@code Retry-After} (fail-closed witnessing).
  *   <li>A status set by Vert.x itself (413 body too large, 404 no route, 405): that status.
  *   <li>Anything else: 500 with a reference; the details go to the log, never to the client.
  * </ul>
@@ -88,6 +90,8 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       String id = location.substring(location.lastIndexOf('/') + 1);
       message = "an equivalent entry already exists in the transparency log with UUID " + id;
       resp.putHeader("Location", location);
+      // Rekor v2 names the logged entry by its index.
+      resp.putHeader("X-Log-Index", Long.toString(((DuplicateEntryException) t).index()));
     } else if (t instanceof LogOverloadedException) {
       status = 503;
       retryAfter(resp, ((LogOverloadedException) t).retryAfterSeconds());
@@ -102,6 +106,10 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       status = 400;
       message = "malformed HTTP request: " + t.getClass().getSimpleName()
           + (t.getMessage() == null ? "" : ": " + shorten(t.getMessage()));
+    } else if (t instanceof UnwitnessedException) {
+      status = 503;
+      resp.putHeader("Retry-After", Integer.toString(((UnwitnessedException) t).retryAfterSeconds()));
+      message = t.getMessage();
     } else if (t instanceof RejectedExecutionException) {
       // A worker pool refused the task: the server is shutting down.
       status = 503;

@@ -1,6 +1,7 @@
 package dev.stele.server.http;
 
 import dev.stele.server.rekor.RekorRoutes;
+import dev.stele.server.rekor.RekorV2Routes;
 import dev.stele.server.rekor.SearchRoutes;
 import dev.stele.server.tiles.TileRoutes;
 import dev.stele.server.ui.UiRoutes;
@@ -81,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     // Tiles first: they are the most frequent reads (monitors, mirrors), and the router tries
     // routes in order.
     router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
+    router.getWithRegex("/api/v2/tile/.+").handler(named("tile_v2")).handler(tiles::tile);
     route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
     write(router, "/api/v1/log/entries", "create_entry", guards::verifySlot, entryBody).handler(rekor::create);
     post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", guards::verifySlot, queryBody)
@@ -91,6 +93,9 @@ public final class HttpVerticle extends VerticleBase {
     route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
     post(router, "/api/v1/index/retrieve", "search_index", ctx -> ctx.next(), queryBody).handler(search::search);
+    RekorV2Routes rekorV2 = new RekorV2Routes(log); // Rekor v2 on the same tree (docs/protocol.md 9.1)
+    write(router, "/api/v2/log/entries", "create_entry_v2", guards::verifySlot, entryBody).handler(rekorV2::create);
+    route(router, HttpMethod.GET, "/api/v2/checkpoint", "checkpoint_v2").handler(rekorV2::checkpoint);
 
     if (surface.admin()) operatorRoutes(router, log);
     new UiRoutes(log).mount(router); // the log explorer: static files under /ui/, routes of its own

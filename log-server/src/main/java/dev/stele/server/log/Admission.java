@@ -65,6 +65,21 @@ public final class Admission {
     }
   }
 
+  /**
+   * The canonical entry ({@code hashedrekord} or {@code dsse} 0.0.2) for a Rekor v2 request as
+   * sent ({@code POST /api/v2/log/entries}), verified within a budget of its own.
+   *
+   * @throws InvalidRequestException saying why the request is refused
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] request, VerifierCache keys) throws InvalidRequestException {
+    assert Blocking.offEventLoop("entry validation and signature checks");
+    try {
+      return EntryKinds.canonicalizeV2(request, keys, VerificationBudget.perRequest(), EntryBundle.MAX_ENTRY_SIZE);
+    } catch (InvalidEntryException e) {
+      throw new InvalidRequestException(entryError(e.getMessage()));
+    }
+  }
+
   /** Rekor v1 clients expect this prefix on a refused entry. */
   private static String entryError(String reason) {
     return reason.startsWith("error processing entry") ? reason : "error processing entry: " + reason;

@@ -77,13 +77,19 @@ public final class ServerMetrics {
     return registry;
   }
 
-  /** Registers gauges read from the live server state. */
+  /**
+   * Registers gauges read from the live server state. The gauges hold their suppliers strongly:
+   * Micrometer's default is a weak reference, and a lambda that only the gauge refers to is
+   * collected at the next GC, after which the gauge reads NaN.
+   */
   public void bindState(LongSupplier treeSize, LongSupplier queueDepth) {
     Gauge.builder("stele.tree.size", treeSize, s -> s.getAsLong())
         .description("Entries in the tree at the latest signed checkpoint")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("stele.sequencer.queue.depth", queueDepth, s -> s.getAsLong())
         .description("Verified entries waiting for the sequencer")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -133,6 +139,65 @@ public final class ServerMetrics {
 
   public void proofSelfCheckFailure() {
     proofFailures.increment();
+  }
+
+  // ---- witnesses (only a log with a witness policy registers these) ----
+
+  private final ConcurrentHashMap<String, Timer> witnessTimers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> witnessErrors = new ConcurrentHashMap<>();
+  private Counter quorumMissing;
+
+  /**
+   * Registers the witness meters: {@code stele_witness_request_seconds{witness,outcome}}, {@code
+   * stele_witness_errors_total{witness,reason}}, {@code stele_witness_quorum_missing_total} (rounds
+   * that ended without a quorum: a fail-open log then serves its checkpoints without one), and
+   * gauges of the newest cosigned tree size and of the entries not yet under a cosigned checkpoint.
+   */
+  public void bindWitnesses(List<String> witnesses, LongSupplier cosignedSize, LongSupplier unwitnessed) {
+    quorumMissing = Counter.builder("stele.witness.quorum.missing")
+        .description("Rounds of cosigning that ended without the witness policy's quorum")
+        .register(registry);
+    // Held strongly, as in bindState: the suppliers are lambdas nothing else refers to.
+    Gauge.builder("stele.witness.cosigned.tree.size", cosignedSize, s -> s.getAsLong())
+        .description("Size of the newest checkpoint cosigned by a quorum of witnesses").strongReference(true)
+        .register(registry);
+    Gauge.builder("stele.witness.unwitnessed.entries", unwitnessed, s -> s.getAsLong())
+        .description("Entries in the tree beyond the newest checkpoint a quorum cosigned").strongReference(true)
+        .register(registry);
+    for (String w : witnesses) {
+      witnessError(w, "unreachable", 0);
+    }
+  }
+
+  /** One add-checkpoint exchange with a witness: its latency and outcome (cosigned, refused, ...). */
+  public void witnessRequest(String witness, String outcome, long nanos) {
+    witnessTimers.computeIfAbsent(witness + ' ' + outcome, k -> Timer.builder("stele.witness.request")
+        .description("add-checkpoint exchanges with witnesses, by witness and outcome")
+        .tag("witness", witness)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A witness gave no cosignature, for a fixed reason (unreachable, status_NNN, bad_answer, ahead). */
+  public void witnessError(String witness, String reason) {
+    witnessError(witness, reason, 1);
+  }
+
+  private void witnessError(String witness, String reason, double n) {
+    witnessErrors.computeIfAbsent(witness + ' ' + reason, k -> Counter.builder("stele.witness.errors")
+        .description("Witness exchanges that gave no cosignature, by witness and reason")
+        .tag("witness", witness)
+        .tag("reason", reason)
+        .register(registry)).increment(n);
+  }
+
+  public void quorumMissing() {
+    if (quorumMissing != null) {
+      quorumMissing.increment();
+    }
   }
 
   /** The method labels: the methods of RFC 9110 section 9 and PATCH; any other token is "other". */

@@ -61,7 +61,10 @@ public final class RekorRoutes {
           return Future.fromCompletionStage(
               log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
               ctx.vertx().getOrCreateContext())
-              .compose(s -> log.readPool().executeBlocking(() -> created(log.reader().created(entry, s)), false));
+              .compose(s -> Future.fromCompletionStage(log.reader().publishedAtLeast(s.state()),
+                      ctx.vertx().getOrCreateContext())
+                  .compose(head -> log.readPool().executeBlocking(
+                      () -> created(log.reader().created(entry, s, head)), false)));
         })
         .onSuccess(out -> {
           if (RequestGuards.answered(ctx)) return;

@@ -178,6 +178,8 @@ public final class Sequencer implements AutoCloseable {
   });
 
   private volatile TreeState head;
+  /** Told each new durable head, on the sequencer thread, after the callers are answered. */
+  private volatile java.util.function.Consumer<TreeState> committed = h -> { };
   private volatile boolean accepting = true;
   private volatile String stoppedReason;
   private Thread thread;
@@ -211,6 +213,14 @@ public final class Sequencer implements AutoCloseable {
     if (thread != null) throw new IllegalStateException("already started");
     thread = new Thread(this::run, "stele-sequencer");
     thread.start();
+  }
+
+  /**
+   * Tells {@code listener} each new durable head (a witness collector asks for cosignatures on
+   * it). It runs on the sequencer thread and must not block.
+   */
+  public void onCommit(java.util.function.Consumer<TreeState> listener) {
+    committed = java.util.Objects.requireNonNull(listener);
   }
 
   /** The newest durable tree state. */
@@ -459,6 +469,11 @@ public final class Sequencer implements AutoCloseable {
       Pending p = fresh.get(i);
       inFlight.remove(p.submission.leafHash(), p);
       p.result.complete(new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
+    }
+    try {
+      committed.accept(next);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the commit listener failed for size " + next.size(), e);
     }
   }
 

@@ -246,6 +246,29 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /**
+   * The newest checkpoint that carries its witnesses' cosignatures, as a tree state whose note
+   * holds the log's lines and the cosignatures; empty if none was ever stored.
+   */
+  public Optional<TreeState> cosignedState() throws StorageException {
+    byte[] v = get(meta, Keys.metaCosigned(), "read cosigned checkpoint");
+    return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
+  }
+
+  /**
+   * Stores a cosigned checkpoint (its tree state with the cosigned note), synced before it
+   * returns: a cosignature once published is never lost. Written beside the tree state, not in a
+   * sequencer batch: cosignatures arrive after the checkpoint they sign is durable.
+   */
+  public void putCosignedState(TreeState cosigned) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: write cosigned checkpoint");
+    try {
+      db.put(meta, syncWrite, Keys.metaCosigned(), Records.treeState(cosigned));
+    } catch (RocksDBException e) {
+      throw new StorageException("write cosigned checkpoint at size " + cosigned.size(), e);
+    }
+  }
+
+  /**
    * Tiles at (at least) the requested widths. Served from memory when possible: full tiles never
    * change, and the newest version of every tile written by this process is remembered; the
    * rest is read from RocksDB in one multi-get.

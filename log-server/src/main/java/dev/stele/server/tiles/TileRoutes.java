@@ -26,6 +26,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class TileRoutes {
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  /** Where the Rekor v2 API serves the same tiles. */
+  public static final String V2_PREFIX = "/api/v2";
 
   private final LogServices log;
 
@@ -43,7 +45,9 @@ public final class TileRoutes {
   public void tile(RoutingContext ctx) {
     TilePath path;
     try {
-      path = TilePath.parse(ctx.normalizedPath());
+      // The same tiles are served under the Rekor v2 prefix (/api/v2/tile/...).
+      String p = ctx.normalizedPath();
+      path = TilePath.parse(p.startsWith(V2_PREFIX) ? p.substring(V2_PREFIX.length()) : p);
       log.reader().requireTile(path);
     } catch (TileFormatException e) {
       ctx.fail(ApiException.notFound(e.getMessage()));
