@@ -46,9 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each line goes through the same steps as an entry sent over HTTP, only in large batches:
  * {@link Admission} (parsing, the entry's signature unless the file is trusted, the canonical
  * body), then the {@link Sequencer} itself (dedupe against the log, integration into the tiles,
- * the checkpoint and one SET per entry, one synced commit per batch). Lines are canonicalized on
- * {@code threads} threads while the sequencer commits the chunk before; they enter the log in the
- * file's order.
+ * the checkpoint, one synced commit per batch). The entries' SETs are not signed here: the
+ * server signs each when the entry is first read ({@link Sequencer.Submission#deferSet}). Lines
+ * are canonicalized on {@code threads} threads while the sequencer commits the chunk before; they
+ * enter the log in the file's order.
  *
  * <p><b>Resuming.</b> After each chunk is committed, the store records where the import stands
  * ({@link ImportProgress}: the input's name, its last imported line, and that line's SHA-256). Run
@@ -426,7 +427,7 @@ final class Importer {
       }
       taken.add(c);
       results.add(c.entry() == null ? null : sequencer.submit(
-          new Sequencer.Submission(c.entry().leafHash(), c.entry().body(), c.entry().indexKeys())));
+          new Sequencer.Submission(c.entry().leafHash(), c.entry().body(), c.entry().indexKeys(), true)));
     }
     return taken.isEmpty() ? null : new Submitted(taken, results);
   }

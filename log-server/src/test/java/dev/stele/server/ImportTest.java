@@ -1,9 +1,12 @@
 package dev.stele.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.RekorJson;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +22,8 @@ import picocli.CommandLine;
 /**
  * {@code stele-server import}: a file of proposals with a fresh key each becomes a log the server
  * serves with valid proofs; a bad line stops it at that line with nothing after it written; a
- * second run resumes, and an import of entries already logged appends nothing.
+ * second run resumes, and an import of entries already logged appends nothing; imported entries
+ * get their SETs when first read, signed by the log key and kept.
  */
 class ImportTest {
   @TempDir Path dir;
@@ -148,5 +152,40 @@ class ImportTest {
       e = s.verifiedEntry(s.get("/api/v1/log/entries?logIndex=24").body());
     }
     assertEquals(24, e.logIndex());
+  }
+
+  @Test
+  void anImportedEntrysSetIsSignedOnItsFirstReadAndKept() throws Exception {
+    List<String> lines = freshKeyProposals("f", 20);
+    Run r = importFile(write("f.jsonl", lines), "--trust-input");
+    assertEquals(0, r.code(), r.err());
+    try (RocksLogStore store = RocksLogStore.open(dir.resolve("data"))) {
+      for (long i = 0; i < 20; i++) assertTrue(store.entry(i).orElseThrow().setPending(), "entry " + i + " has a SET");
+    }
+    byte[] set5;
+    byte[] set7;
+    try (TestServer s = TestServer.start(dir.resolve("data"))) {
+      // verifiedEntry checks the SET against the log key over the RFC-defined payload.
+      LoggedEntry e = s.verifiedEntry(s.get("/api/v1/log/entries?logIndex=5").body());
+      set5 = e.signedEntryTimestamp().orElseThrow();
+      LoggedEntry again = s.verifiedEntry(s.get("/api/v1/log/entries?logIndex=5").body());
+      assertArrayEquals(set5, again.signedEntryTimestamp().orElseThrow(), "the kept SET is served again");
+      var res = s.post("/api/v1/log/entries/retrieve", "{\"logIndexes\":[7]}");
+      assertEquals(200, res.statusCode(), res.body());
+      List<LoggedEntry> found = RekorJson.readEntries(res.body().getBytes(StandardCharsets.UTF_8));
+      assertEquals(1, found.size());
+      s.verify(found.get(0));
+      set7 = found.get(0).signedEntryTimestamp().orElseThrow();
+      // By UUID: the same kept SET.
+      var byUuid = s.get("/api/v1/log/entries/" + found.get(0).id().uuidHex());
+      assertEquals(200, byUuid.statusCode(), byUuid.body());
+      assertArrayEquals(set7, s.verifiedEntry(byUuid.body()).signedEntryTimestamp().orElseThrow());
+    }
+    try (RocksLogStore store = RocksLogStore.open(dir.resolve("data"))) {
+      assertArrayEquals(set5, store.entry(5).orElseThrow().set());
+      assertArrayEquals(set7, store.entry(7).orElseThrow().set());
+      assertTrue(store.entry(6).orElseThrow().setPending(), "an entry nobody read is still unsigned");
+      assertFalse(store.entry(5).orElseThrow().setPending());
+    }
   }
 }

@@ -34,6 +34,7 @@ public final class ServerMetrics {
   private final Timer batchLatency;
   private final Counter appended;
   private final Counter duplicates;
+  private final Counter lazySets;
   private final Counter sequencerFailures;
   private final Counter proofFailures;
   /** Request timers by "route method status": the hot path looks one up instead of building it. */
@@ -67,6 +68,8 @@ public final class ServerMetrics {
         .register(registry);
     appended = Counter.builder("stele.entries.appended").description("Entries appended to the log").register(registry);
     duplicates = Counter.builder("stele.entries.duplicates").description("Submissions answered 409 as duplicates").register(registry);
+    lazySets = Counter.builder("stele.entries.sets.deferred.signed")
+        .description("SETs of imported entries signed on their first read").register(registry);
     sequencerFailures = Counter.builder("stele.sequencer.failures").description("Batches that failed to sequence").register(registry);
     proofFailures = Counter.builder("stele.proof.self_check.failures")
         .description("Inclusion proofs that failed the server's own check before sending (should stay 0)")
@@ -127,6 +130,11 @@ public final class ServerMetrics {
     commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);
     batchLatency.record(batchNanos, TimeUnit.NANOSECONDS);
     appended.increment(entries);
+  }
+
+  /** An imported entry's SET was signed on its first read. */
+  public void lazySetSigned() {
+    lazySets.increment();
   }
 
   public void duplicate() {

@@ -134,8 +134,21 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** One submission: the canonical body, its leaf hash (the dedup key) and its search keys. */
-  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys) {}
+  /**
+   * One submission: the canonical body, its leaf hash (the dedup key) and its search keys.
+   *
+   * @param deferSet store the entry without a SET, to be signed when the entry is first read
+   *     ({@code LogReader}): for {@code stele-server import}, whose entries nobody waits on. A SET
+   *     is a signature over what is fixed at append time ({@link StoredEntry}), so one signed
+   *     later is the same statement; the import's cost per entry is then mostly not a signature.
+   *     An entry answered over HTTP is never deferred: its caller gets the SET in the 201.
+   */
+  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys, boolean deferSet) {
+    /** A submission whose SET is signed in its batch (every entry sent over HTTP). */
+    public Submission(Hash leafHash, byte[] body, List<String> searchKeys) {
+      this(leafHash, body, searchKeys, false);
+    }
+  }
 
   private static final class Pending {
     final Submission submission;
@@ -478,13 +491,19 @@ public final class Sequencer implements AutoCloseable {
   }
 
   /**
-   * One SET per entry. Signing is the sequencer's largest cost per entry, so a large batch is
+   * One SET per entry, or an empty one for an entry whose SET is deferred ({@link
+   * Submission#deferSet}). Signing is the sequencer's largest cost per entry, so a large batch is
    * signed in slices on the signing pool and on this thread at once; the batch waits for all.
    */
   private byte[][] signEntryTimestamps(List<Pending> fresh, long firstIndex, long integratedTime)
       throws GeneralSecurityException {
     int n = fresh.size();
     byte[][] sets = new byte[n][];
+    if (fresh.get(0).submission.deferSet() && fresh.get(n - 1).submission.deferSet()) {
+      // An import's batch: nothing (or next to nothing) to sign, not worth the pool.
+      signSlice(fresh, sets, 0, n, firstIndex, integratedTime);
+      return sets;
+    }
     int slices = Math.min(SIGNING_THREADS + 1, (n + MIN_SLICE - 1) / MIN_SLICE);
     List<Future<?>> others = new ArrayList<>(slices);
     GeneralSecurityException[] failure = new GeneralSecurityException[1];
@@ -520,7 +539,8 @@ public final class Sequencer implements AutoCloseable {
   private void signSlice(List<Pending> fresh, byte[][] sets, int from, int to, long firstIndex,
       long integratedTime) throws GeneralSecurityException {
     for (int i = from; i < to; i++) {
-      sets[i] = signer.signEntryTimestamp(fresh.get(i).submission.body(), integratedTime, firstIndex + i);
+      Submission s = fresh.get(i).submission;
+      sets[i] = s.deferSet() ? StoredEntry.NO_SET : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
     }
   }
 

@@ -74,7 +74,8 @@ import org.rocksdb.WriteOptions;
  *       keys that exist, where a filter cannot help.
  * </ul>
  *
- * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer.
+ * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer,
+ * but for the SETs of imported entries, kept by the read side when first signed ({@link #keepSet}).
  */
 public final class RocksLogStore implements SequencerStore, AutoCloseable {
   static {
@@ -349,6 +350,23 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   public Optional<StoredEntry> entry(long index) throws StorageException {
     byte[] v = get(entries, Keys.index(index), "read entry");
     return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
+  }
+
+  /**
+   * Stores the SET of an entry that was appended without one ({@link StoredEntry#NO_SET}, an
+   * import's), signed on its first read. Not synced: if the write is lost, the next read signs
+   * again. Readers that race here write SETs over the same fields, each valid (with a software key
+   * the same bytes: ECDSA with deterministic nonces, RFC 6979); the last one stays. The sequencer
+   * never writes an entry's key again after appending it, so nothing else is overwritten.
+   */
+  public void keepSet(StoredEntry signed) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: store a SET");
+    if (signed.setPending()) throw new IllegalArgumentException("entry " + signed.index() + " has no SET to keep");
+    try {
+      db.put(entries, Keys.index(signed.index()), Records.entry(signed.integratedTime(), signed.set(), signed.bodyUnsafe()));
+    } catch (RocksDBException e) {
+      throw new StorageException("store the SET of entry " + signed.index(), e);
+    }
   }
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
