@@ -245,7 +245,7 @@ public final class EntryKinds {
   public static byte[] canonicalBody(EntryBody content) {
     JsonNode tree;
     if (content instanceof HashedRekordBody) {
-      tree = HashedRekordV001.toJson((HashedRekordBody) content);
+      return HashedRekordV001.canonicalBytes((HashedRekordBody) content);
     } else if (content instanceof DsseBody) {
       tree = DsseV001.toJson((DsseBody) content);
     } else if (content instanceof HashedRekordV2Body) {
