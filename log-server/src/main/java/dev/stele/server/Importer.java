@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Admission} (parsing, the entry's signature unless the file is trusted, the canonical
  * body), then the {@link Sequencer} itself (dedupe against the log, integration into the tiles,
  * the checkpoint, one synced commit per batch). The entries' SETs are not signed here: the
- * server signs each when the entry is first read ({@link Sequencer.Submission#deferSet}). Lines
+ * server signs each when the entry is first read ({@link Sequencer.Submission#bulk}). Lines
  * are canonicalized on {@code threads} threads while the sequencer commits the chunk before; they
  * enter the log in the file's order.
  *

@@ -8,6 +8,6 @@ import dev.stele.server.log.TreeState;
  * the batch that committed it. Nothing here is handed out before that batch is on disk.
  *
  * <p>{@code set} is empty for a submission whose SET was deferred ({@link
- * Sequencer.Submission#deferSet}): the log signs it when the entry is first read.
+ * Sequencer.Submission#bulk}): the log signs it when the entry is first read.
  */
 public record Sequenced(long index, long integratedTime, byte[] set, TreeState state) {}

@@ -137,13 +137,15 @@ public final class Sequencer implements AutoCloseable {
   /**
    * One submission: the canonical body, its leaf hash (the dedup key) and its search keys.
    *
-   * @param deferSet store the entry without a SET, to be signed when the entry is first read
-   *     ({@code LogReader}): for {@code stele-server import}, whose entries nobody waits on. A SET
-   *     is a signature over what is fixed at append time ({@link StoredEntry}), so one signed
-   *     later is the same statement; the import's cost per entry is then mostly not a signature.
-   *     An entry answered over HTTP is never deferred: its caller gets the SET in the 201.
+   * @param bulk an entry of {@code stele-server import}, whom nobody waits on over HTTP: it is
+   *     stored without a SET, which the read side signs when the entry is first served ({@code
+   *     LogReader}; a SET is a signature over what is fixed at append time, {@link StoredEntry},
+   *     so one signed later is the same statement, and signing one per entry was most of an
+   *     import's work); and it has no submit deadline (the importer waits for each chunk, and
+   *     a deadline would only fail an import on a slow disk, besides costing a timer per entry).
+   *     An entry sent over HTTP is never bulk: its caller gets the SET in the 201.
    */
-  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys, boolean deferSet) {
+  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys, boolean bulk) {
     /** A submission whose SET is signed in its batch (every entry sent over HTTP). */
     public Submission(Hash leafHash, byte[] body, List<String> searchKeys) {
       this(leafHash, body, searchKeys, false);
@@ -287,6 +289,7 @@ public final class Sequencer implements AutoCloseable {
           : new LogOverloadedException("the log is shutting down", 30));
       return p.result;
     }
+    if (s.bulk()) return p.result;
     // The caller's answer follows the batch's outcome, or gives up at the deadline; copies of the
     // entry submitted meanwhile follow the outcome itself (joinDuplicate), whatever the deadline.
     CompletableFuture<Sequenced> answer = new CompletableFuture<>();
@@ -492,14 +495,14 @@ public final class Sequencer implements AutoCloseable {
 
   /**
    * One SET per entry, or an empty one for an entry whose SET is deferred ({@link
-   * Submission#deferSet}). Signing is the sequencer's largest cost per entry, so a large batch is
+   * Submission#bulk}). Signing is the sequencer's largest cost per entry, so a large batch is
    * signed in slices on the signing pool and on this thread at once; the batch waits for all.
    */
   private byte[][] signEntryTimestamps(List<Pending> fresh, long firstIndex, long integratedTime)
       throws GeneralSecurityException {
     int n = fresh.size();
     byte[][] sets = new byte[n][];
-    if (fresh.get(0).submission.deferSet() && fresh.get(n - 1).submission.deferSet()) {
+    if (fresh.get(0).submission.bulk() && fresh.get(n - 1).submission.bulk()) {
       // An import's batch: nothing (or next to nothing) to sign, not worth the pool.
       signSlice(fresh, sets, 0, n, firstIndex, integratedTime);
       return sets;
@@ -540,7 +543,7 @@ public final class Sequencer implements AutoCloseable {
       long integratedTime) throws GeneralSecurityException {
     for (int i = from; i < to; i++) {
       Submission s = fresh.get(i).submission;
-      sets[i] = s.deferSet() ? StoredEntry.NO_SET : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
+      sets[i] = s.bulk() ? StoredEntry.NO_SET : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
     }
   }
 
