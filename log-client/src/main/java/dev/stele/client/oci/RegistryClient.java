@@ -51,6 +51,11 @@ public final class RegistryClient {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+  /**
+   * The longest a token is kept, whatever {@code expires_in} says: the token service may send any
+   * 64-bit number, and a time that far ahead cannot even be represented.
+   */
+  private static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(1);
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_TOKEN_BODY = 1024 * 1024;
   private static final int MAX_REDIRECTS = 3;
@@ -542,7 +547,8 @@ public final class RegistryClient {
           + " answered without a usable \"token\" or \"access_token\"", null);
     }
     // Renew ten seconds early so a token does not expire in flight.
-    Instant expires = clock.instant().plusSeconds(Math.max(1, expiresIn - 10));
+    long lifetime = Math.min(expiresIn, MAX_TOKEN_LIFETIME.toSeconds());
+    Instant expires = clock.instant().plusSeconds(Math.max(1, lifetime - 10));
     tokens.put(repo.registry() + " " + scope, new Token(token, expires));
     return token;
   }

@@ -48,9 +48,10 @@ final class Encodings {
       throw new FormatException(what + " has an odd number of hex digits (" + text.length() + ")");
     }
     for (int i = 0; i < text.length(); i++) {
-      if (Character.digit(text.charAt(i), 16) < 0) {
-        throw new FormatException(
-            what + " must be hexadecimal, found '" + printable(text.charAt(i)) + "' at position " + i);
+      char c = text.charAt(i);
+      // ASCII only: Character.digit also takes the digits of other scripts, which HexFormat refuses.
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+        throw new FormatException(what + " must be hexadecimal, found '" + printable(c) + "' at position " + i);
       }
     }
     return HEX.parseHex(text);

@@ -53,9 +53,15 @@ public final class TileRoutes {
     }
     TileId id = path.tile();
     TreeState head = log.sequencer().head();
-    long row = head.size() >>> (TileId.HEIGHT * id.level());
-    long available = Math.min(TileId.FULL_WIDTH, row - (id.index() << TileId.HEIGHT));
-    if (row == 0 || id.index() > (row - 1) >>> TileId.HEIGHT || available < id.width()) {
+    // The merkle module's arithmetic: paths name levels up to 63, and a shift by 8 * level of 64
+    // or more wraps around in Java instead of giving 0.
+    TileId inTree;
+    try {
+      inTree = TileId.atSize(id.level(), id.index(), head.size());
+    } catch (IllegalArgumentException e) {
+      inTree = null;
+    }
+    if (inTree == null || inTree.width() < id.width()) {
       ctx.fail(ApiException.notFound("tile " + path.path() + " is not in the tree of size "
           + head.size() + " (latest checkpoint)"));
       return;
