@@ -124,7 +124,8 @@ public final class ProtoJson {
       t = t.replace('-', '+').replace('_', '/');
     }
     int pad = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
-    if ((t.length() - pad) % 4 == 1) {
+    // Padding, when present, completes the last group of four; only unpadded text gets it added.
+    if ((t.length() - pad) % 4 == 1 || (pad > 0 && t.length() % 4 != 0)) {
       throw new FormatException(where + " is not base64 (impossible length " + text.length() + ")");
     }
     try {
