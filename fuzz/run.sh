@@ -6,9 +6,10 @@
 #   fuzz/run.sh list                                   the targets
 #
 # TARGET is Class#method, e.g. RekorJsonFuzzTest#logEntry (the package is found from the
-# sources). Needs only a JDK: the Jazzer driver comes with the jazzer Maven artifact. New inputs
-# go to fuzz/target/fuzz/<Class>/<method>/corpus (kept between runs), crashing inputs and the
-# log to .../findings. README.md says how a finding becomes a regression input.
+# sources). Needs only a JDK: the Jazzer driver comes with the jazzer Maven artifact. Jazzer
+# starts from the target's seeds (src/test/resources/.../<Class>Inputs/<method>) and the inputs
+# of earlier runs in fuzz/target/fuzz/<Class>/<method>/corpus, where it adds new ones; crashing
+# inputs and the log go to .../findings. README.md says how a finding becomes a regression input.
 #
 # Environment: MVN_FLAGS (default -o), JAVA_OPTS (default -Xmx1536m), TIMEOUT (seconds one input
 # may take before it counts as a finding, default 10), NO_BUILD=1 to reuse the last build.
@@ -53,9 +54,7 @@ run_one() {
   local pkg
   pkg="$(package_of "$cls")"
   local dir="$work/$cls/$method"
-  local seeds="$here/src/test/resources/${pkg//.//}/${cls}Inputs/$method"
   mkdir -p "$dir/corpus" "$dir/findings"
-  [ -d "$seeds" ] || seeds=""
   local log="$dir/findings/run-$(date +%Y%m%dT%H%M%S).log"
   local marker="$dir/findings/.started"
   touch "$marker"
@@ -67,7 +66,7 @@ run_one() {
     --target_class="$pkg.$cls" --target_method="$method" \
     --instrumentation_includes='dev.stele.**' --keep_going=20 \
     -max_total_time="$seconds" -timeout="${TIMEOUT:-10}" -print_final_stats=1 \
-    -artifact_prefix="$dir/findings/" "$@" "$dir/corpus" ${seeds:+"$seeds"} >"$log" 2>&1
+    -artifact_prefix="$dir/findings/" "$@" "$dir/corpus" >"$log" 2>&1
   local status=$?
   set -e
   local runs rate
@@ -102,7 +101,7 @@ case "${1:-}" in
     done
     ;;
   ""|-h|--help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     [ $# -ge 2 ] || { echo "usage: $0 TARGET SECONDS [libFuzzer flags...]" >&2; exit 2; }
