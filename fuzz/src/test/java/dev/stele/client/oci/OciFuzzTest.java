@@ -19,6 +19,12 @@ import java.util.List;
  */
 class OciFuzzTest {
   private static final Platform PLATFORM = Platform.of("linux", "amd64");
+  /**
+   * For the targets whose registry never asks for authentication: a client keeps state only
+   * about challenges and tokens, so one can serve every input, and a new one costs a new
+   * connection each time (about 30 ms here instead of 4).
+   */
+  private static final RegistryClient SHARED = newClient();
   private static final Digest IMAGE = Digest.of(new byte[0]);
 
   /** One {@code WWW-Authenticate} value: never an exception, whatever the text. */
@@ -54,13 +60,13 @@ class OciFuzzTest {
     Repository repo = Repository.of(registry.address(), "fuzz/image");
     try (SilentCloseable loopback = loopbackOnly()) {
       try {
-        client().resolve(ImageReference.of(repo, "latest"), PLATFORM);
+        SHARED.resolve(ImageReference.of(repo, "latest"), PLATFORM);
       } catch (OciException e) {
         Contract.refused(e);
       }
       List<OciSignature> signatures;
       try {
-        signatures = new OciSignatureStore(client()).listSignatures(repo, IMAGE);
+        signatures = new OciSignatureStore(SHARED).listSignatures(repo, IMAGE);
       } catch (OciException e) {
         Contract.refused(e);
         return;
@@ -108,7 +114,8 @@ class OciFuzzTest {
     byte[] token = Arrays.copyOfRange(input, eol + 1, input.length);
     registry.serve(new HostileRegistry.Script(MediaTypes.OCI_MANIFEST, MANIFEST, null, challenge, token));
     try (SilentCloseable loopback = loopbackOnly()) {
-      client().fetchManifest(ImageReference.of(Repository.of(registry.address(), "fuzz/image"), "latest"));
+      // A new client: a shared one would answer from the challenge and token it cached before.
+      newClient().fetchManifest(ImageReference.of(Repository.of(registry.address(), "fuzz/image"), "latest"));
     } catch (OciException e) {
       Contract.refused(e);
     }
@@ -160,8 +167,7 @@ class OciFuzzTest {
       + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"size\":2,\"digest\":\""
       + Digest.of("{}".getBytes(StandardCharsets.US_ASCII)) + "\"},\"layers\":[]}").getBytes(StandardCharsets.US_ASCII);
 
-  /** A new client for every execution: challenges and tokens are cached per client. */
-  private static RegistryClient client() {
+  private static RegistryClient newClient() {
     return RegistryClient.builder().timeout(Duration.ofSeconds(10)).build();
   }
 
