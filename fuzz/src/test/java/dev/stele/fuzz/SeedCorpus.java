@@ -193,6 +193,9 @@ public final class SeedCorpus {
             + "{\"materials\":[{\"uri\":\"git+https://example.com\",\"digest\":{\"sha1\":\"" + "b".repeat(40)
             + "\"}}]}}").getBytes(StandardCharsets.UTF_8)));
     seed(t, "proposedEntry", "dsse-two-verifiers.json", twoVerifierDsse(p));
+    // Every signature is tried against every verifier: many of either multiply the work.
+    seed(t, "proposedEntry", "dsse-17-verifiers.json", repeatedDsse(p, 17, 1));
+    seed(t, "proposedEntry", "dsse-17-signatures.json", repeatedDsse(p, 1, 17));
     String text = new String(hashedRekord, StandardCharsets.UTF_8);
     String hex = JSON.readTree(hashedRekord).at("/spec/data/hash/value").asText();
     // Known from issue 12: a digit of another script passes Character.digit but not HexFormat.
@@ -267,6 +270,20 @@ public final class SeedCorpus {
         + "\",\"signatures\":[{\"sig\":\"" + B64E.encodeToString(signer.sign(pae)) + "\"},{\"keyid\":\"b\",\"sig\":\""
         + B64E.encodeToString(other.sign(pae)) + "\"}]}";
     return ProposedEntries.dsse(envelope, List.of(other.publicKeyPem(), signer.publicKeyPem()));
+  }
+
+  /** A dsse proposal with copies of one verifier and of one valid signature. */
+  static byte[] repeatedDsse(Proposals signer, int verifiers, int signatures) throws GeneralSecurityException {
+    String type = "text/plain";
+    byte[] payload = "hello".getBytes(StandardCharsets.UTF_8);
+    String sig = B64E.encodeToString(signer.sign(dev.stele.client.protocol.Dsse.pae(type, payload)));
+    StringBuilder envelope = new StringBuilder("{\"payload\":\"" + B64E.encodeToString(payload)
+        + "\",\"payloadType\":\"" + type + "\",\"signatures\":[");
+    for (int i = 0; i < signatures; i++) {
+      envelope.append(i > 0 ? "," : "").append("{\"sig\":\"").append(sig).append("\"}");
+    }
+    envelope.append("]}");
+    return ProposedEntries.dsse(envelope.toString(), java.util.Collections.nCopies(verifiers, signer.publicKeyPem()));
   }
 
   // ---- Rekor JSON ---------------------------------------------------------------------------
