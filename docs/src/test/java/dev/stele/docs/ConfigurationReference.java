@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Renders {@code docs/configuration.md} from the command-line models (picocli) of the three
+ * Renders {@code docs/configuration.md} from the command-line models (picocli) of the
  * programs: every option with its default and environment variable, and the other variables the
  * programs and their launchers read.
  *
@@ -35,9 +35,13 @@ final class ConfigurationReference {
    * is mentioned nowhere any more.
    */
   static final Map<String, String> OTHER_VARIABLES = Map.of(
-      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key of the server, a signing "
-          + "key of `stele`. Passwords are never taken from arguments; `stele` asks on the terminal when it is "
-          + "unset.",
+      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key of the server (or the PIN "
+          + "of its PKCS#11 token; `--key-password-file` wins), a signing key of `stele`. Passwords are never taken "
+          + "from arguments; `stele` asks on the terminal when it is unset.",
+      "STELE_LOG_TOKEN", "Bearer token for a log that restricts writes (or reads), when `--log-token-file` is not "
+          + "given; sent only to the log's origin, over HTTPS or to a loopback IP literal.",
+      "STELE_REGISTRY_TOKEN_HOSTS", "Comma-separated hosts trusted as the image registry's token service, as "
+          + "`--registry-token-host`.",
       "STELE_REGISTRY_PASSWORD", "Password for `--registry-username`.",
       "STELE_JAVA_OPTS", "Extra JVM options for the launcher (for example `-Xmx2g`); not used by the images.");
 
@@ -57,6 +61,7 @@ final class ConfigurationReference {
     return List.of(
         new Program("bin/stele-server", "stele/log-server", uninterpolated(new CommandLine(new dev.stele.server.Main()))),
         new Program("bin/stele-monitor", "stele/monitor", uninterpolated(new CommandLine(new dev.stele.monitor.Main()))),
+        new Program("bin/stele-admission", "stele/admission", uninterpolated(new CommandLine(new dev.stele.admission.Main()))),
         new Program("bin/stele", null, uninterpolated(SteleCli.commandLine(new SteleCli(Map.of())))));
   }
 
@@ -139,7 +144,7 @@ final class ConfigurationReference {
   static String render(Path repo) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Configuration reference\n\n")
-        .append("Every option of the three programs, its default and its environment variable. Generated from\n")
+        .append("Every option of the programs, its default and its environment variable. Generated from\n")
         .append("the programs' command-line definitions (picocli) by\n")
         .append("`docs/src/test/java/dev/stele/docs/ConfigurationReference.java`: `ConfigurationReferenceTest`,\n")
         .append("part of `./mvnw -B verify`, fails when this file differs from what the code says, and writes the\n")

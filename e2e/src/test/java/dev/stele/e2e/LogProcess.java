@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,19 +25,22 @@ import java.util.regex.Pattern;
  * exactly as {@code bin/stele-server} starts it.
  */
 final class LogProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on (https?://127\\.0\\.0\\.1:\\d+)");
 
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final URI url;
   private final Path publicKeyFile;
 
-  private LogProcess(Path dataDir) throws IOException, InterruptedException {
+  private LogProcess(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
     publicKeyFile = dataDir.resolveSibling(dataDir.getFileName() + "-public/log.pub");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+    List<String> command = new ArrayList<>(List.of(java,
+        "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), "dev.stele.server.Main",
-        "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString())
+        "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString()));
+    command.addAll(List.of(extraArgs));
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .start();
     CountDownLatch ready = new CountDownLatch(1);
@@ -64,6 +69,11 @@ final class LogProcess implements AutoCloseable {
     return new LogProcess(dataDir);
   }
 
+  /** With more options, e.g. {@code --tls-cert} and {@code --tls-key}. */
+  static LogProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+    return new LogProcess(dataDir, extraArgs);
+  }
+
   URI url() {
     return url;
   }
@@ -90,6 +100,12 @@ final class LogProcess implements AutoCloseable {
     }
     Files.writeString(file, r.body());
     return file;
+  }
+
+  /** The log's public key as the server wrote it to its {@code --public-key-file} (over no network). */
+  Path publicKeyFile() throws InterruptedException {
+    for (int i = 0; i < 100 && !Files.exists(publicKeyFile); i++) Thread.sleep(100);
+    return publicKeyFile;
   }
 
   String output() {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.protocol.Der;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.Pem;
-import dev.stele.client.trust.TrustRoot;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
@@ -68,7 +68,7 @@ class KeyFuzzTest {
   void derCertificate(byte[] input) throws Exception {
     X509Certificate cert;
     try {
-      cert = TrustRoot.certificate(input, "certificate");
+      cert = Der.certificate("certificate", input);
     } catch (FormatException e) {
       Contract.refused(e);
       return;
@@ -80,7 +80,7 @@ class KeyFuzzTest {
   @FuzzTest
   void logPublicKey(byte[] input) {
     try {
-      TrustRoot.parsePemKey(new String(input, StandardCharsets.UTF_8));
+      KeyMaterial.parsePublicKey(new String(input, StandardCharsets.UTF_8));
     } catch (FormatException e) {
       Contract.refused(e);
     }

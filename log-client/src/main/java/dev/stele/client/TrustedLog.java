@@ -17,10 +17,11 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>The <b>log ID</b> names the log in entries ({@code logID}, a bundle's {@code logId.keyId}).
- *       For a Rekor v1 log it is SHA-256 of the key's DER SubjectPublicKeyInfo (PROTOCOL.md 4).
+ *       For a Rekor v1 log it is SHA-256 of the key's DER SubjectPublicKeyInfo (docs/protocol.md 4).
  *   <li>The <b>checkpoint name</b> is the host of the base URL, without scheme or port: a
- *       checkpoint signature line must carry exactly this name (PROTOCOL.md 7.1), and the
- *       checkpoint's origin must be this name or start with {@code "<name> - "}.
+ *       checkpoint signature line must carry exactly this name (docs/protocol.md 7.1), and the
+ *       checkpoint's origin must be this name or {@code "<name> - <tree ID>"} (the rule is
+ *       {@code verify.Checkpoints}'s).
  *   <li>The <b>checkpoint key ID</b> is the first four bytes of the log ID (for a Rekor v1 key the
  *       key hint SHA-256(DER)[:4]).
  * </ul>

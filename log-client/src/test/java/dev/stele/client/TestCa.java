@@ -14,6 +14,8 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -66,6 +68,8 @@ public final class TestCa {
   public static final class Leaf {
     public String uri = "https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main";
     public String email;
+    /** The subject's common name; null for the empty subject Fulcio-style leaves have. */
+    public String commonName;
     public String issuerV2 = "https://token.actions.githubusercontent.com";
     public String issuerV1;
     public boolean codeSigning = true;
@@ -83,7 +87,9 @@ public final class TestCa {
 
   public X509Certificate leaf(KeyPair subject, Leaf o) {
     try {
-      return build(new X500Name("CN=" + "intermediate"), new X500Name(""), subject, intermediateKey,
+      X500Name name = o.commonName == null ? new X500Name("")
+          : new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, o.commonName).build();
+      return build(new X500Name("CN=" + "intermediate"), name, subject, intermediateKey,
           o.notBefore, o.notAfter, false, o);
     } catch (Exception e) {
       throw new IllegalStateException(e);

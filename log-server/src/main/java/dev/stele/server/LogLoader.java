@@ -3,9 +3,13 @@ package dev.stele.server;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.verify.Checkpoints;
+import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
@@ -15,7 +19,6 @@ import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.SignatureException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,24 +114,14 @@ final class LogLoader {
   }
 
   private static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
-    SignedNote note;
     Checkpoint cp;
     try {
-      note = SignedNote.parse(s.checkpoint());
-      cp = Checkpoint.parse(note.text());
+      cp = Checkpoints.verify(SignedNote.parse(s.checkpoint()), signer.noteVerifier(), signer.origin());
     } catch (FormatException e) {
       throw new StartupException("the stored checkpoint is malformed: " + e.getMessage(), e);
-    }
-    try {
-      note.verify(List.of(signer.noteVerifier()));
-    } catch (SignatureException e) {
-      throw new StartupException("the stored checkpoint does not verify as signed by '"
-          + signer.signerName() + "' with the configured key: " + e.getMessage()
-          + " (a log's key and signer name, the host of --public-url, cannot change)", e);
-    }
-    if (!cp.origin().equals(signer.origin())) {
-      throw new StartupException("the stored checkpoint has origin '" + cp.origin() + "', expected '"
-          + signer.origin() + "' (the host of --public-url cannot change for an existing log)");
+    } catch (VerificationException e) {
+      throw new StartupException("the stored checkpoint is not this log's: " + e.reason() + " (a log's key, its"
+          + " signer name, the host of --public-url, and its tree ID cannot change)", e);
     }
     if (cp.size() != s.size() || !cp.root().equals(s.root())) {
       throw new StartupException("the stored checkpoint (size " + cp.size() + ", root " + cp.root().hex()
@@ -140,22 +133,24 @@ final class LogLoader {
   private static void checkLastDataTile(RocksLogStore store, long size)
       throws IOException, StartupException {
     if (size == 0) return;
-    long tile = (size - 1) >>> 8;
-    int width = (int) (size - (tile << 8));
+    TileId last = TileMath.dataTile(size - 1, size);
+    long tile = last.index();
+    int width = last.width();
+    long first = TileMath.firstIndex(last);
     HashTile row = store.tile(0, tile);
     if (row == null) throw new StartupException("data tile 0/" + tile + " is missing; the store is corrupt");
     if (row.width() != width) {
       throw new StartupException("data tile 0/" + tile + " has width " + row.width() + ", expected "
           + width + " for size " + size + "; the store is corrupt");
     }
-    List<StoredEntry> entries = store.entries(tile << 8, width);
+    List<StoredEntry> entries = store.entries(first, width);
     if (entries.size() != width) {
       throw new StartupException("data tile 0/" + tile + " covers " + width + " entries but only "
           + entries.size() + " are stored; the store is corrupt");
     }
     for (int i = 0; i < width; i++) {
       if (!Rfc6962.hashLeaf(entries.get(i).bodyUnsafe()).equals(row.get(i))) {
-        throw new StartupException("entry " + ((tile << 8) + i) + " does not hash to its leaf in tile 0/"
+        throw new StartupException("entry " + (first + i) + " does not hash to its leaf in tile 0/"
             + tile + "; the store is corrupt");
       }
     }

@@ -2,15 +2,18 @@ package dev.stele.server;
 
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.Signer;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.server.http.HttpVerticle;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
+import dev.stele.server.read.LogReader;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
+import dev.stele.server.sign.Pkcs11Uri;
 import dev.stele.server.storage.RocksLogStore;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
@@ -47,7 +50,8 @@ import picocli.CommandLine.Option;
         "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
             + "one Merkle tree in an embedded RocksDB store.",
         "Every option can also be set with the environment variable shown; the option wins."},
-    footer = {"", "Example: stele-server --data-dir ./data --port 3000"})
+    footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
+    subcommands = {HsmKeygenCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -63,9 +67,9 @@ public final class Main implements Callable<Integer> {
       description = "Directory of the embedded store, and of the generated log key unless --key is given (env STELE_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:STELE_KEY}",
-      description = "PEM PKCS#8 ECDSA P-256 private key of the log; encrypted keys take their password from STELE_KEY_PASSWORD. Without it, DATA_DIR/log-key.pem is used, and generated on first start (env STELE_KEY).")
-  Path key;
+  @Option(names = "--key", paramLabel = "FILE|URI", defaultValue = "${env:STELE_KEY}",
+      description = "PEM PKCS#8 ECDSA P-256 private key of the log (mode 600; encrypted ones take their password from --key-password-file or STELE_KEY_PASSWORD), or a PKCS#11 URI (RFC 7512) of the key on a token, e.g. pkcs11:token=stele;object=log-key. Without it, DATA_DIR/log-key.pem is used, and generated on first start (env STELE_KEY).")
+  String key;
 
   @Option(names = "--public-key-file", paramLabel = "FILE", defaultValue = "${env:STELE_PUBLIC_KEY_FILE}",
       description = "Also write the log's public key (PEM) to FILE at every start, for monitors and verifiers beside the log to read; the private key never leaves --key (env STELE_PUBLIC_KEY_FILE).")
@@ -103,6 +107,9 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @CommandLine.Mixin
+  SecurityOptions security;
+
   public static void main(String[] args) {
     Logging.configure();
     CommandLine cli = new CommandLine(new Main());
@@ -114,7 +121,8 @@ public final class Main implements Callable<Integer> {
 
   ServerConfig config() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new ServerConfig(port, bind, dataDir, Optional.ofNullable(key), Optional.ofNullable(publicUrl),
+    Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
+    return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
         verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores);
   }
@@ -122,14 +130,16 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    SecurityConfig exposure;
     try {
       config = config();
+      exposure = security.config(key);
     } catch (IllegalArgumentException e) {
       System.err.println("stele-server: " + e.getMessage());
       return 2;
     }
     try {
-      Server server = Server.start(config);
+      Server server = Server.start(config, exposure, new VertxOptions(), UnaryOperator.identity());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
       if (publicKeyFile != null) {
         try {
@@ -170,10 +180,11 @@ public final class Main implements Callable<Integer> {
     private final int port;
     private final URI publicUrl;
     private final LogSigner signer;
+    private final Listeners listeners;
     private volatile boolean closed;
 
     private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer) {
+        int port, URI publicUrl, LogSigner signer, Listeners listeners) {
       this.store = store;
       this.sequencer = sequencer;
       this.vertx = vertx;
@@ -181,6 +192,7 @@ public final class Main implements Callable<Integer> {
       this.port = port;
       this.publicUrl = publicUrl;
       this.signer = signer;
+      this.listeners = listeners;
     }
 
     /** Opens the store, checks it, and serves it. */
@@ -195,7 +207,15 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
-      Signer key = LogKeys.loadOrGenerate(config.keyFile(), config.key().isEmpty());
+      return start(config, SecurityConfig.NONE, vertxOptions, storeDecorator);
+    }
+
+    /** As above, exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM). */
+    public static Server start(ServerConfig config, SecurityConfig security, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
+          security.keys());
+      Listeners listeners = Listeners.prepare(security);
       RocksLogStore store = RocksLogStore.open(config.dataDir());
       Sequencer sequencer = null;
       Vertx vertx = null;
@@ -209,7 +229,8 @@ public final class Main implements Callable<Integer> {
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
-        sequencer = new Sequencer(storeDecorator.apply(store), head, signer,
+        SequencerStore writes = storeDecorator.apply(store);
+        sequencer = new Sequencer(writes, head, signer,
             new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
@@ -220,8 +241,12 @@ public final class Main implements Callable<Integer> {
         vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
         WorkerExecutor verifyPool = vertx.createSharedWorkerExecutor("stele-verify", config.verifyThreads());
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
-        LogServices services = new LogServices(store, sequencer, signer, identity, metrics, verifyPool,
-            readPool, new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+        // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
+        // decorator reaches them too.
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
+            new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
+            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared
@@ -229,17 +254,22 @@ public final class Main implements Callable<Integer> {
         int listenPort = config.port() == 0 ? -1 : config.port();
         HttpVerticle first = null;
         for (int i = 0; i < loops; i++) {
-          HttpVerticle v = new HttpVerticle(services, listenPort, config.bind(), inFlight);
+          HttpVerticle v = new HttpVerticle(services, listenPort, config.bind(), inFlight, listeners.surface());
           vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
           if (first == null) first = v;
         }
         int actual = first.actualPort();
         URI url = config.publicUrl(actual);
-        LOG.info("Stele log listening on http://" + config.bind() + ":" + actual + " (public URL " + url
+        listeners.startAdmin(vertx, services, security.backupDir()
+            .map(d -> new Backup(store, signer, identity, d)).orElse(null));
+        listeners.watch(true);
+        LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
+            + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
             + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer);
+        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, listeners);
       } catch (Exception | Error e) {
+        listeners.close();
         if (vertx != null) vertx.close();
         if (sequencer != null) sequencer.close();
         store.close();
@@ -257,6 +287,16 @@ public final class Main implements Callable<Integer> {
 
     public LogSigner signer() {
       return signer;
+    }
+
+    /** The admin listener's port, if there is one. */
+    public Optional<Integer> adminPort() {
+      return listeners.adminPort();
+    }
+
+    /** Reloads the TLS and token files now, as SIGHUP does (tests). */
+    void reloadNow() throws Exception {
+      listeners.reloadNow();
     }
 
     /** The store, for tests that audit what is on disk. */
@@ -278,6 +318,7 @@ public final class Main implements Callable<Integer> {
       if (closed) return;
       closed = true;
       Logging.direct(Main.class, "shutting down: finishing queued entries");
+      listeners.close();
       try {
         sequencer.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

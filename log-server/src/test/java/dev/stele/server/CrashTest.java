@@ -1,6 +1,7 @@
 package dev.stele.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stele.client.keys.KeyFiles;
@@ -122,44 +123,74 @@ class CrashTest {
         if (round == ROUNDS) break;
 
         ConcurrentLinkedQueue<Acked> got = new ConcurrentLinkedQueue<>();
+        // Everything a client saw that it should not have: any failure fails the test.
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean killing = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-          Thread t = new Thread(() -> {
-            while (!stop.get()) {
-              try {
-                String p = signer.hashedRekord(Proposals.artifact("crash " + serial.incrementAndGet()));
-                HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/log/entries"))
-                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(p)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 201) {
-                  LoggedEntry e = RekorJson.readEntry(r.body().getBytes(StandardCharsets.UTF_8));
-                  var inc = e.inclusion().orElseThrow();
-                  got.add(new Acked(r.headers().firstValue("Location").orElseThrow(), e.logIndex(),
-                      inc.proof().treeSize(), inc.rootHash()));
-                }
-              } catch (IOException e) {
-                return; // the server is gone
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            }
-          }, "client-" + c);
+          Thread t = new Thread(() -> client(server, signer, serial, got, failures, killing, stop), "client-" + c);
+          t.setUncaughtExceptionHandler((thread, e) -> failures.add(thread.getName() + " died: " + e));
           clients.add(t);
           t.start();
         }
         // Once the load is flowing (a cold JVM answers its first entries slowly), kill at a
         // random moment.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (got.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        while (got.isEmpty() && failures.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
         Thread.sleep(random.nextInt(1500));
+        killing.set(true);
         server.kill9();
         stop.set(true);
-        for (Thread t : clients) t.join(30_000);
+        for (Thread t : clients) {
+          t.join(30_000);
+          assertFalse(t.isAlive(), t.getName() + " still waits for an answer after the kill");
+        }
+        assertEquals(List.of(), new ArrayList<>(failures), "round " + round + ":\n" + server.output);
         assertTrue(got.size() > 0, "round " + round + " acknowledged nothing before the kill:\n" + server.output);
         acked.addAll(got);
         System.out.println("CrashTest round " + round + ": " + got.size() + " acknowledged before SIGKILL");
+      }
+    }
+  }
+
+  /**
+   * One client: submits fresh entries until told to stop, and keeps every 201 it gets. A 503 is
+   * the documented pushback (queue full under load) and the client goes on; a connection that fails
+   * after the kill began is the kill. Anything else (another status, a 201 that does not parse,
+   * a failed connection before the kill) is recorded as a failure.
+   */
+  private static void client(ServerProcess server, Proposals signer, AtomicInteger serial,
+      ConcurrentLinkedQueue<Acked> got, ConcurrentLinkedQueue<String> failures, AtomicBoolean killing,
+      AtomicBoolean stop) {
+    String me = Thread.currentThread().getName();
+    while (!stop.get()) {
+      HttpResponse<String> r;
+      try {
+        String p = signer.hashedRekord(Proposals.artifact("crash " + serial.incrementAndGet()));
+        r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/log/entries"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(p)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        if (!killing.get()) failures.add(me + ": " + e + " before the kill");
+        return; // the server is gone
+      } catch (Exception e) {
+        failures.add(me + ": " + e);
+        return;
+      }
+      if (r.statusCode() == 503) continue;
+      if (r.statusCode() != 201) {
+        failures.add(me + ": status " + r.statusCode() + " " + r.body());
+        continue;
+      }
+      try {
+        LoggedEntry e = RekorJson.readEntry(r.body().getBytes(StandardCharsets.UTF_8));
+        var inc = e.inclusion().orElseThrow();
+        got.add(new Acked(r.headers().firstValue("Location").orElseThrow(), e.logIndex(),
+            inc.proof().treeSize(), inc.rootHash()));
+      } catch (Exception e) {
+        failures.add(me + ": a 201 that does not parse: " + e + " " + r.body());
       }
     }
   }

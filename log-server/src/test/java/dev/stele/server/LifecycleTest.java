@@ -126,6 +126,34 @@ class LifecycleTest {
   }
 
   @Test
+  void proofSelfCheckFailure_500ForTheAnswer_503After_notReady_theEntryIsKept() throws Exception {
+    Proposals signer = new Proposals();
+    FaultyStore[] faulty = new FaultyStore[1];
+    UnaryOperator<SequencerStore> decorate = s -> faulty[0] = new FaultyStore(s, FaultyStore.Fault.CORRUPT_TILES);
+    String kept = signer.hashedRekord(Proposals.artifact("committed, answered 500"));
+    try (TestServer log = TestServer.start(TestServer.config(dir), decorate)) {
+      assertEquals(201, log.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("ok"))).statusCode());
+      faulty[0].arm();
+      HttpResponse<String> r = log.post("/api/v1/log/entries", kept);
+      assertEquals(500, r.statusCode(), r.body());
+      HttpResponse<String> next = log.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("later")));
+      assertEquals(503, next.statusCode(), next.body());
+      assertTrue(next.headers().firstValue("Retry-After").isPresent());
+      HttpResponse<String> ready = log.get("/readyz");
+      assertEquals(503, ready.statusCode());
+      assertTrue(ready.body().contains("proof self-check failed"), ready.body());
+      assertTrue(log.get("/metrics").body().contains("stele_proof_self_check_failures_total 1.0"));
+    }
+    try (TestServer log = TestServer.start(dir)) {
+      assertEquals(2, log.checkpoint().size(), "the entry answered 500 was committed");
+      HttpResponse<String> retry = log.post("/api/v1/log/entries", kept);
+      assertEquals(409, retry.statusCode(), "the client's retry finds it");
+      log.verifiedEntry(log.get(retry.headers().firstValue("Location").orElseThrow()).body());
+      log.audit();
+    }
+  }
+
+  @Test
   void refusesAStoreOfAnotherKey() throws Exception {
     try (TestServer log = TestServer.start(dir)) {
       assertEquals(0, log.checkpoint().size());

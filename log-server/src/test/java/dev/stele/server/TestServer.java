@@ -11,6 +11,7 @@ import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ProofVerifier;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
@@ -43,11 +44,25 @@ final class TestServer implements AutoCloseable {
   final Path dir;
   final Main.Server server;
   final String base;
+  private final HttpClient client;
 
   private TestServer(Path dir, Main.Server server) {
+    this(dir, server, "http", HTTP);
+  }
+
+  private TestServer(Path dir, Main.Server server, String scheme, HttpClient client) {
     this.dir = dir;
     this.server = server;
-    this.base = "http://127.0.0.1:" + server.port();
+    this.base = scheme + "://127.0.0.1:" + server.port();
+    this.client = client;
+  }
+
+  /** A server exposed as {@code security} says, asked through {@code client} (TLS trust, a client certificate). */
+  static TestServer start(ServerConfig config, SecurityConfig security, HttpClient client) throws Exception {
+    VertxOptions options = new VertxOptions()
+        .setMaxEventLoopExecuteTime(500).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+    return new TestServer(config.dataDir(), Main.Server.start(config, security, options, UnaryOperator.identity()),
+        security.tls() ? "https" : "http", client);
   }
 
   static ServerConfig config(Path dir) {
@@ -71,20 +86,33 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
+    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<byte[]> getBytes(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
+    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post(path, json, new String[0]);
+  }
+
+  /** A POST with extra headers (name, value, ...). */
+  HttpResponse<String> post(String path, String json, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET with extra headers (name, value, ...). */
+  HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -114,7 +142,12 @@ final class TestServer implements AutoCloseable {
 
   /** The latest checkpoint, verified. */
   Checkpoint checkpoint() throws Exception {
-    String text = get("/checkpoint").body();
+    return checkpoint(null);
+  }
+
+  /** The latest checkpoint, verified, read with this Authorization header (null for none). */
+  Checkpoint checkpoint(String authorization) throws Exception {
+    String text = authorization == null ? get("/checkpoint").body() : get("/checkpoint", "Authorization", authorization).body();
     SignedNote note = SignedNote.parse(text);
     note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey())));
     return Checkpoint.parse(note.text());
@@ -132,15 +165,16 @@ final class TestServer implements AutoCloseable {
     Checkpoint cp = Checkpoint.parse(note.text());
     if (cp.size() != s.size() || !cp.root().equals(s.root())) throw new AssertionError("checkpoint != tree state");
     if (store.lastEntryIndex() != s.size() - 1) throw new AssertionError("entries end at " + store.lastEntryIndex());
-    for (long t = 0; t << 8 < s.size(); t++) {
-      int width = (int) Math.min(256, s.size() - (t << 8));
-      HashTile row = store.readTiles(List.of(new TileId(0, t, width))).get(0);
-      List<StoredEntry> entries = store.entries(t << 8, width);
-      if (entries.size() != width) throw new AssertionError("tile " + t + " has " + entries.size() + " entries");
-      for (int i = 0; i < width; i++) {
+    for (long t = 0; t < TileMath.tileCount(0, s.size()); t++) {
+      TileId id = TileId.atSize(0, t, s.size());
+      long first = TileMath.firstIndex(id);
+      HashTile row = store.readTiles(List.of(id)).get(0);
+      List<StoredEntry> entries = store.entries(first, id.width());
+      if (entries.size() != id.width()) throw new AssertionError(id + " has " + entries.size() + " entries");
+      for (int i = 0; i < id.width(); i++) {
         Hash leaf = Rfc6962.hashLeaf(entries.get(i).bodyUnsafe());
-        if (!row.get(i).equals(leaf)) throw new AssertionError("tile row differs at " + ((t << 8) + i));
-        if (store.findIndex(leaf) != (t << 8) + i) throw new AssertionError("leaf index wrong at " + ((t << 8) + i));
+        if (!row.get(i).equals(leaf)) throw new AssertionError("tile row differs at " + (first + i));
+        if (store.findIndex(leaf) != first + i) throw new AssertionError("leaf index wrong at " + (first + i));
       }
     }
     Hash root = s.size() == 0 ? Rfc6962.EMPTY_ROOT : TileProofBuilder.root(store, s.size());

@@ -5,16 +5,23 @@ package dev.stele.monitor;
  * exit code of {@code --once}; the table is in {@code monitor/README.md} and {@code --help}.
  */
 public enum AlarmKind {
-  /** A checkpoint that does not verify: bad signature, unknown key, wrong origin, malformed. */
-  BAD_CHECKPOINT(10, "a checkpoint that does not verify (signature, key, origin or format)"),
+  /**
+   * A checkpoint that does not verify (bad signature, unknown key, wrong origin, malformed), or
+   * an answer that states another tree head beside it.
+   */
+  BAD_CHECKPOINT(10, "a checkpoint that does not verify (signature, key, origin or format), or contradicts its answer"),
   /** A consistency proof that fails: the new tree does not extend the verified one. */
   INCONSISTENT(11, "a consistency proof that fails: the log's new tree does not extend the verified one"),
   /** A validly signed checkpoint for a smaller tree than one already verified. */
   ROLLBACK(12, "a signed checkpoint for a smaller tree than already verified (rollback)"),
   /** Two different roots signed for one tree size by the log itself. */
   FORK(13, "two different roots signed for one tree size (fork)"),
-  /** Another URL of the log, or another monitor, holds a checkpoint that contradicts ours. */
-  SPLIT_VIEW(14, "a checkpoint from another URL of the log or from another monitor contradicts ours (split view)"),
+  /**
+   * Another URL of the log, or another monitor, holds a checkpoint that contradicts ours, or that
+   * the log will not prove consistent with ours.
+   */
+  SPLIT_VIEW(14, "a checkpoint from another URL of the log or from another monitor contradicts ours, or the log will"
+      + " not prove it (split view)"),
   /** The log could not be reached, or gave no usable answer, for longer than the threshold. */
   UNREACHABLE(15, "the log unreachable for longer than --unreachable-after"),
   /** Entries or tiles the log serves do not hash to the tree its checkpoint signs. */

@@ -1,37 +1,40 @@
 package dev.stele.monitor;
 
+import dev.stele.client.TrustedLog;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.FormatException;
-import dev.stele.client.protocol.NoteVerifier;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.verify.Checkpoints;
+import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.Hash;
-import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ProofException;
 import dev.stele.merkle.proof.ProofVerifier;
-import java.security.SignatureException;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The checks every checkpoint the monitor sees goes through, whatever its source: the signature
- * under the configured log key, the checkpoint text, the origin, the v1 fields beside it, and
- * consistency with a checkpoint verified earlier.
+ * The monitor's side of the client library's one checkpoint rule: every checkpoint the monitor
+ * sees, whatever its source, must be the log's ({@link Checkpoints#verify}: signature under the
+ * configured key, origin, empty root), of the same tree as the one verified before, and, where
+ * the answer states the tree head beside it, state the checkpoint's ({@link
+ * Checkpoints#checkTreeHead}). Anything else is {@link AlarmKind#BAD_CHECKPOINT} with the answer
+ * as evidence. Also proves two verified checkpoints consistent through a source's proof.
  */
 final class CheckpointVerifier {
-  /** A checkpoint whose signature verified, with its note as served. */
+  /** A checkpoint that verified, with its note as served. */
   record Verified(Checkpoint checkpoint, String note) {}
 
   private final String log;
-  private final NoteVerifier key;
+  private final TrustedLog trusted;
 
   /**
    * @param log the log's URL, for evidence
-   * @param key the log's key under its signer name
+   * @param trusted the log's name and key
    */
-  CheckpointVerifier(String log, NoteVerifier key) {
+  CheckpointVerifier(String log, TrustedLog trusted) {
     this.log = log;
-    this.key = Objects.requireNonNull(key);
+    this.trusted = Objects.requireNonNull(trusted);
   }
 
   /**
@@ -41,43 +44,37 @@ final class CheckpointVerifier {
    * @throws AlarmException {@link AlarmKind#BAD_CHECKPOINT}, with the served body as evidence
    */
   Verified verify(LogSource.Served s, String verifiedNote) throws AlarmException {
-    String problem;
-    SignedNote note = null;
-    Checkpoint cp = null;
     try {
-      note = SignedNote.parse(s.note());
-      note.verify(List.of(key));
-      cp = Checkpoint.parse(note.text());
-      problem = check(s, cp, verifiedNote);
+      Checkpoint cp = Checkpoints.verify(s.note().getBytes(StandardCharsets.UTF_8), trusted);
+      if (verifiedNote != null) {
+        String origin = originOf(verifiedNote);
+        if (!cp.origin().equals(origin)) {
+          throw bad(s, verifiedNote, "checkpoint origin '" + cp.origin() + "' differs from the verified one, '"
+              + origin + "'");
+        }
+      }
+      if (s.claimedRoot() != null) {
+        Checkpoints.checkTreeHead(cp, s.claimedSize(), s.claimedRoot(), s.claimedBy());
+      }
+      return new Verified(cp, SignedNote.parse(s.note()).format());
+    } catch (VerificationException e) {
+      throw bad(s, verifiedNote, e.getMessage());
     } catch (FormatException e) {
-      problem = "malformed checkpoint: " + e.getMessage();
-    } catch (SignatureException e) {
-      problem = "checkpoint signature does not verify with " + key.keyName() + ": " + e.getMessage();
+      throw new IllegalStateException("a note that verified does not parse", e);
     }
-    if (problem != null) {
-      throw new AlarmException(AlarmKind.BAD_CHECKPOINT, s.source() + ": " + problem,
-          Evidence.of(log, verifiedNote, s.source(), s.note(), s.body(), null, Map.of("problem", problem)));
-    }
-    return new Verified(cp, note.format());
   }
 
-  private static String check(LogSource.Served s, Checkpoint cp, String verifiedNote) throws FormatException {
-    if (verifiedNote != null) {
-      String origin = Checkpoint.parse(SignedNote.parse(verifiedNote).text()).origin();
-      if (!cp.origin().equals(origin)) {
-        return "checkpoint origin '" + cp.origin() + "' differs from the verified one, '" + origin + "'";
-      }
+  private AlarmException bad(LogSource.Served s, String verifiedNote, String problem) {
+    return new AlarmException(AlarmKind.BAD_CHECKPOINT, s.source() + ": " + problem,
+        Evidence.of(log, verifiedNote, s.source(), s.note(), s.body(), null, Map.of("problem", problem)));
+  }
+
+  private static String originOf(String verifiedNote) {
+    try {
+      return Checkpoint.parse(SignedNote.parse(verifiedNote).text()).origin();
+    } catch (FormatException e) {
+      throw new IllegalStateException("the verified note does not parse", e);
     }
-    if (cp.size() == 0 && !cp.root().equals(Rfc6962.EMPTY_ROOT)) {
-      return "checkpoint for the empty tree has root " + cp.root().hex() + ", not the empty root";
-    }
-    if (s.claimedRoot() != null) {
-      if (s.claimedSize() != cp.size() || !s.claimedRoot().equalsIgnoreCase(cp.root().hex())) {
-        return "the log info says size " + s.claimedSize() + " and root " + s.claimedRoot()
-            + ", but its signed checkpoint says size " + cp.size() + " and root " + cp.root().hex();
-      }
-    }
-    return null;
   }
 
   /**

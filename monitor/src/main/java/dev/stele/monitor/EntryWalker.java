@@ -1,6 +1,7 @@
 package dev.stele.monitor;
 
 import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.Inclusion;
 import dev.stele.merkle.Hash;
@@ -11,10 +12,10 @@ import dev.stele.merkle.tiles.EntryBundle;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -106,7 +107,7 @@ final class EntryWalker {
       List<MonitorState.Seen> earlier, Visitor visitor, Progress progress) throws AlarmException, IOException {
     long to = target.checkpoint().size();
     long firstTile = replay.size() >>> TileId.HEIGHT;
-    long endTile = (to + TileId.FULL_WIDTH - 1) >>> TileId.HEIGHT;
+    long endTile = TileMath.tileCount(0, to);
     Deque<CompletableFuture<Fetched>> ahead = new ArrayDeque<>();
     long next = firstTile;
     for (long t = firstTile; t < endTile; t++) {
@@ -117,7 +118,7 @@ final class EntryWalker {
       }
       Fetched f = await(ahead.removeFirst());
       TileId id = f.id();
-      long start = id.index() << TileId.HEIGHT;
+      long start = TileMath.firstIndex(id);
       String bundleUrl = source.http().url("/" + id.entriesPath());
       List<byte[]> entries;
       HashTile row;
@@ -145,7 +146,7 @@ final class EntryWalker {
           throw bad("entry " + (start + i) + " in " + bundleUrl + " hashes to " + leaf.hex() + ", but " + tileUrl
               + " has " + row.get(i).hex(), target, bundleUrl, f.bundle(),
               Map.of("entry", Long.toString(start + i), "tile", tileUrl,
-                  "tileBase64", Base64.getEncoder().encodeToString(f.tile())));
+                  "tileBase64", Encodings.base64(f.tile())));
         }
         if (i < skip) {
           if (known != null && known.width() > i && !known.get(i).equals(leaf)) {
@@ -248,13 +249,14 @@ final class EntryWalker {
           inc.rootHash());
       if (!verifiedNotes.contains(note)) {
         CheckpointVerifier.Verified v = verifier.verify(new LogSource.Served(url, note.getBytes(
-            java.nio.charset.StandardCharsets.UTF_8), note, inc.proof().treeSize(), inc.rootHash().hex()), target.note());
+            java.nio.charset.StandardCharsets.UTF_8), note, inc.proof().treeSize(), inc.rootHash(),
+            "the inclusion proof's"), target.note());
         Checkpoint cp = v.checkpoint();
         if (cp.size() == target.checkpoint().size() && !cp.root().equals(target.checkpoint().root())) {
           throw new AlarmException(AlarmKind.FORK, "entry " + e.logIndex() + " is proven against a checkpoint"
               + " with root " + cp.root().hex() + " for size " + cp.size() + ", verified with root "
               + target.checkpoint().root().hex(),
-              verifier.conflict(target.note(), new LogSource.Served(url, null, note, -1, null), note, "fork"));
+              verifier.conflict(target.note(), new LogSource.Served(url, null, note), note, "fork"));
         }
         verifiedNotes.add(note);
       }
@@ -299,7 +301,7 @@ final class EntryWalker {
     byte[] served = source.raw(id.path());
     if (!java.util.Arrays.equals(served, expected.encode())) {
       throw bad(url + " differs from the tile recomputed from the entries", target, url, served,
-          Map.of("expectedBase64", Base64.getEncoder().encodeToString(expected.encode())));
+          Map.of("expectedBase64", Encodings.base64(expected.encode())));
     }
   }
 

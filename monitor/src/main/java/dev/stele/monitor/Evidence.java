@@ -1,12 +1,12 @@
 package dev.stele.monitor;
 
+import dev.stele.client.protocol.Encodings;
 import dev.stele.merkle.Hash;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +64,7 @@ public record Evidence(
   static Evidence of(String log, String verified, String source, String offendingNote, byte[] body,
       Proof proof, Map<String, String> details) {
     String text = body == null ? null : text(body);
-    String b64 = body != null && text == null ? Base64.getEncoder().encodeToString(body) : null;
+    String b64 = body != null && text == null ? Encodings.base64(body) : null;
     return new Evidence(log, verified, source, offendingNote, text, b64, proof, details);
   }
 

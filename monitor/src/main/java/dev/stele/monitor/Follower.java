@@ -10,7 +10,6 @@ import dev.stele.client.track.InconsistencyException;
 import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.proof.ConsistencyProof;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -18,13 +17,15 @@ import java.util.function.LongConsumer;
 /**
  * Follows the log's checkpoints with the client library's {@link CheckpointTracker} (which keeps
  * the last verified checkpoint in {@code <state dir>/checkpoint}, verifies signatures, proves
- * consistency and replaces the file atomically), and turns what it refuses into alarms with the
- * evidence exactly as served:
+ * consistency, decides rollbacks and replaces the file atomically), and turns what it refuses
+ * into alarms with the evidence exactly as served:
  *
  * <ul>
- *   <li>a note that does not parse or verify: {@link AlarmKind#BAD_CHECKPOINT};
+ *   <li>a checkpoint that is not the log's, or whose answer states another tree head beside it
+ *       ({@link CheckpointVerifier}, the library's one rule): {@link AlarmKind#BAD_CHECKPOINT};
  *   <li>another root for the verified size, or for any size verified before: {@link AlarmKind#FORK};
- *   <li>a smaller tree: {@link AlarmKind#ROLLBACK};
+ *   <li>a smaller tree (the tracker's rollback, with the proof if the log still gave one): {@link
+ *       AlarmKind#ROLLBACK};
  *   <li>a larger tree whose consistency proof fails: {@link AlarmKind#INCONSISTENT}.
  * </ul>
  *
@@ -48,8 +49,8 @@ final class Follower {
   static final String FILE = "checkpoint";
 
   private final String log;
-  private final TrustedLog trusted;
   private final LogSource source;
+  private final CheckpointVerifier verifier;
   private final MonitorState state;
   private final LongConsumer servedSize;
   private final CheckpointTracker tracker;
@@ -60,10 +61,11 @@ final class Follower {
    * @param servedSize told the size of every checkpoint that verifies (for the lag metric)
    * @throws IOException if the kept checkpoint cannot be read, or does not verify
    */
-  Follower(TrustedLog trusted, LogSource source, MonitorState state, LongConsumer servedSize) throws IOException {
+  Follower(TrustedLog trusted, LogSource source, CheckpointVerifier verifier, MonitorState state,
+      LongConsumer servedSize) throws IOException {
     this.log = source.url();
-    this.trusted = trusted;
     this.source = source;
+    this.verifier = verifier;
     this.state = state;
     this.servedSize = servedSize;
     try {
@@ -91,17 +93,12 @@ final class Follower {
   Step update() throws AlarmException, IOException {
     LogSource.Served served = source.latest();
     String before = currentNote().orElse(null);
+    CheckpointVerifier.Verified verified = verifier.verify(served, before);
     SignedNote note;
     try {
-      note = SignedNote.parse(served.note());
+      note = SignedNote.parse(verified.note());
     } catch (FormatException e) {
-      throw alarm(AlarmKind.BAD_CHECKPOINT, served.source() + ": malformed checkpoint: " + e.getMessage(),
-          before, served, served.note());
-    }
-    try {
-      checkClaims(served, Checkpoint.parse(note.text()));
-    } catch (FormatException e) {
-      // Not a checkpoint: the tracker says so below, as a bad checkpoint.
+      throw new IllegalStateException("a verified note does not parse", e);
     }
     Optional<Checkpoint> previous = tracker.current();
     CheckpointTracker.Update u;
@@ -112,12 +109,6 @@ final class Follower {
       throw alarm(AlarmKind.BAD_CHECKPOINT, served.source() + ": " + e.getMessage(), before, served, note.format());
     } catch (InconsistencyException e) {
       throw inconsistency(e, served);
-    } catch (LogUnavailableException e) {
-      AlarmException rollback = rollbackWithoutProof(note, served, before, e);
-      if (rollback != null) {
-        throw rollback;
-      }
-      throw e;
     }
     servedSize.accept(u.current().size());
     String current = currentNote().orElseThrow();
@@ -126,31 +117,6 @@ final class Follower {
       state.save();
     }
     return new Step(previous.orElse(null), u.current(), current, u.advanced());
-  }
-
-  /**
-   * The tracker asks for a proof even when the log went back, as evidence; a log that really went
-   * back cannot give one up to the size it lost. A validly signed smaller tree is a rollback all
-   * the same.
-   *
-   * @return the ROLLBACK alarm, or null if this is not a validly signed smaller tree
-   */
-  private AlarmException rollbackWithoutProof(SignedNote note, LogSource.Served served, String before,
-      LogUnavailableException e) {
-    Optional<Checkpoint> current = tracker.current();
-    try {
-      note.verify(java.util.List.of(trusted.noteVerifier()));
-      Checkpoint next = Checkpoint.parse(note.text());
-      if (current.isEmpty() || next.size() >= current.get().size()
-          || !next.origin().equals(current.get().origin())) {
-        return null;
-      }
-      return alarm(AlarmKind.ROLLBACK, served.source() + ": the log signs tree size " + next.size()
-          + ", smaller than the verified " + current.get().size() + ", and cannot prove it a prefix: "
-          + e.getMessage(), before, served, note.format());
-    } catch (FormatException | java.security.SignatureException ex) {
-      return null;
-    }
   }
 
   private AlarmException inconsistency(InconsistencyException e, LogSource.Served served) {
@@ -183,19 +149,6 @@ final class Follower {
         : Evidence.Proof.of(p.request(), p.size1(), p.size2(), p.hashes(), p.body());
     return new AlarmException(kind, message,
         Evidence.of(log, verified, served.source(), offendingNote, served.body(), proof, Map.of("problem", message)));
-  }
-
-  /**
-   * The v1 log info repeats the size and root beside the signed note; unsigned, they are not
-   * evidence of anything, but a log that contradicts its own checkpoint is not giving a usable
-   * answer.
-   */
-  private static void checkClaims(LogSource.Served s, Checkpoint cp) throws LogUnavailableException {
-    if (s.claimedRoot() != null
-        && (s.claimedSize() != cp.size() || !s.claimedRoot().equalsIgnoreCase(cp.root().hex()))) {
-      throw new LogUnavailableException(s.source() + ": the log info says size " + s.claimedSize() + " and root "
-          + s.claimedRoot() + ", but its signed checkpoint says size " + cp.size() + " and root " + cp.root().hex());
-    }
   }
 
   /** The tracker's source: the monitor's {@link LogSource}, remembering the proof it answered. */

@@ -1,43 +1,46 @@
 package dev.stele.monitor;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.stele.client.http.HttpException;
+import dev.stele.client.http.HttpTransport;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Raw HTTP reads from one URL of a log, with {@code java.net.http}: the body exactly as served
- * (evidence must be the log's own bytes), a timeout on every call, and a few retries with backoff
- * for failures that may pass (no connection, timeouts, 429, 5xx).
+ * Reads from one URL of a log through the client library's {@link HttpTransport} (HTTP/1.1,
+ * deadlines, retries with jitter honouring {@code Retry-After}, a size cap, same-origin
+ * redirects only), turning anything but a {@code 200} into a {@link LogUnavailableException}
+ * that keeps the answer's raw body: evidence must be the log's own bytes.
  *
  * <p>Thread-safe.
  */
 final class LogHttp {
   /** The largest body read: an entry bundle holds at most 256 entries of 64 KiB. */
   static final int MAX_BODY = 17 << 20;
-  private static final int ATTEMPTS = 3;
 
   private final URI base;
-  private final HttpClient client;
-  private final Duration timeout;
-  private final Duration backoff;
+  private final HttpTransport transport;
 
-  LogHttp(URI base, HttpClient client, Duration timeout, Duration backoff) {
+  LogHttp(URI base, HttpTransport transport) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    this.client = Objects.requireNonNull(client);
-    this.timeout = timeout;
-    this.backoff = backoff;
+    this.transport = Objects.requireNonNull(transport);
   }
 
-  static HttpClient newClient() {
-    return HttpClient.newBuilder()
+  /**
+   * The transport for a log's reads: a few attempts, since a monitor checks again at the next
+   * interval anyway; and a {@code Retry-After} of up to 30 s, half the default interval.
+   */
+  static HttpTransport newTransport() {
+    return HttpTransport.builder()
         .connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .timeout(Duration.ofSeconds(30))
+        .bodyTimeout(Duration.ofSeconds(30))
+        .maxAttempts(3)
+        .backoff(Duration.ofMillis(250), Duration.ofSeconds(2))
+        .maxRetryAfter(Duration.ofSeconds(30))
+        .maxBodyBytes(MAX_BODY)
+        .userAgent("stele-monitor")
         .build();
   }
 
@@ -57,66 +60,37 @@ final class LogHttp {
    *     a 404 apart
    */
   byte[] get(String path) throws LogUnavailableException {
-    return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+    return send(HttpTransport.Request.get(URI.create(url(path))));
   }
 
   /** GETs an absolute URL (for peers, which are not under the log's base URL). */
   byte[] get(URI url) throws LogUnavailableException {
-    return send(HttpRequest.newBuilder(url).GET());
+    return send(HttpTransport.Request.get(url));
   }
 
-  /** POSTs a JSON body to {@code path} and returns the body of a 200 answer. */
+  /** POSTs a JSON query to {@code path} (a read: safe to repeat) and returns the body of a 200 answer. */
   byte[] postJson(String path, byte[] json) throws LogUnavailableException {
-    return send(HttpRequest.newBuilder(URI.create(url(path)))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+    return send(HttpTransport.Request.post(URI.create(url(path)), "application/json", json).retrySafe());
   }
 
   static boolean isNotFound(LogUnavailableException e) {
     return e.status() == 404;
   }
 
-  private byte[] send(HttpRequest.Builder builder) throws LogUnavailableException {
-    HttpRequest request = builder.timeout(timeout).header("Accept", "*/*").build();
-    LogUnavailableException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      if (attempt > 1) {
-        try {
-          Thread.sleep(backoff.toMillis() << (attempt - 2));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new LogUnavailableException(request.method() + " " + request.uri() + ": interrupted", 0, e);
-        }
-      }
-      try {
-        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        byte[] body;
-        try (InputStream in = r.body()) {
-          body = in.readNBytes(MAX_BODY + 1);
-        }
-        if (body.length > MAX_BODY) {
-          throw new LogUnavailableException(request.method() + " " + request.uri() + ": the answer is larger than "
-              + MAX_BODY + " bytes", r.statusCode(), null);
-        }
-        if (r.statusCode() == 200) {
-          return body;
-        }
-        last = new LogUnavailableException(request.method() + " " + request.uri() + ": HTTP " + r.statusCode()
-            + describe(body), r.statusCode(), null);
-        if (r.statusCode() != 429 && r.statusCode() < 500) {
-          throw last;
-        }
-      } catch (IOException e) {
-        if (e instanceof LogUnavailableException) {
-          throw (LogUnavailableException) e;
-        }
-        last = new LogUnavailableException(request.method() + " " + request.uri() + ": " + e, 0, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LogUnavailableException(request.method() + " " + request.uri() + ": interrupted", 0, e);
-      }
+  private byte[] send(HttpTransport.Request request) throws LogUnavailableException {
+    HttpTransport.Response r;
+    try {
+      r = transport.send(request.header("Accept", "*/*"));
+    } catch (HttpException e) {
+      byte[] body = e.response().map(HttpTransport.Response::body).orElse(null);
+      throw new LogUnavailableException(e.getMessage() + (body == null ? "" : describe(body)), e.status().orElse(0),
+          body, e);
     }
-    throw last;
+    byte[] body = r.body();
+    if (r.status() != 200) {
+      throw new LogUnavailableException(request + ": HTTP " + r.status() + describe(body), r.status(), body, null);
+    }
+    return body;
   }
 
   /** A short, printable excerpt of an error body. */

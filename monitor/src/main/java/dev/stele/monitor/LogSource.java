@@ -37,10 +37,17 @@ final class LogSource {
    * @param source the URL it came from
    * @param body the whole response body
    * @param note the signed note text (the whole body for tiles, {@code signedTreeHead} for v1)
-   * @param claimedSize the v1 {@code treeSize} beside the note, or -1 for tiles
-   * @param claimedRoot the v1 {@code rootHash} beside the note (hex as served), or null for tiles
+   * @param claimedSize the tree size the answer states beside the note (v1 {@code treeSize}), or
+   *     -1 if it states none
+   * @param claimedRoot the root the answer states beside the note (v1 {@code rootHash}), or null
+   * @param claimedBy whose statement that is, for messages, e.g. {@code "the log info's"}, or null
    */
-  record Served(String source, byte[] body, String note, long claimedSize, String claimedRoot) {}
+  record Served(String source, byte[] body, String note, long claimedSize, Hash claimedRoot, String claimedBy) {
+    /** A checkpoint served alone (tlog-tiles, a peer). */
+    Served(String source, byte[] body, String note) {
+      this(source, body, note, -1, null, null);
+    }
+  }
 
   /**
    * A consistency proof as answered.
@@ -120,17 +127,42 @@ final class LogSource {
         throw new LogUnavailableException(http.url("/api/v1/log")
             + ": the log info lacks signedTreeHead, treeSize or rootHash");
       }
-      return new Served(http.url("/api/v1/log"), body, info.signedTreeHead(), info.treeSize(), info.rootHash());
+      Hash claimed;
+      try {
+        claimed = Hash.fromHex(info.rootHash());
+      } catch (IllegalArgumentException e) {
+        throw new LogUnavailableException(http.url("/api/v1/log") + ": the log info's rootHash is not a hash: "
+            + e.getMessage());
+      }
+      return new Served(http.url("/api/v1/log"), body, info.signedTreeHead(), info.treeSize(), claimed,
+          "the log info's");
     }
     byte[] body = http.get("/checkpoint");
     String text = Evidence.text(body);
-    return new Served(http.url("/checkpoint"), body, text == null ? "" : text, -1, null);
+    return new Served(http.url("/checkpoint"), body, text == null ? "" : text);
+  }
+
+  /** What {@link #consistency} asks: the URL of the v1 request, or the tiles it computes from. */
+  String consistencyRequest(long size1, long size2) {
+    try {
+      return followsV1() ? http.url(proofPath(size1, size2)) : tilesDescription(size2);
+    } catch (LogUnavailableException e) {
+      return "a consistency proof from " + size1 + " to " + size2 + " at " + url();
+    }
+  }
+
+  private static String proofPath(long size1, long size2) {
+    return "/api/v1/log/proof?firstSize=" + size1 + "&lastSize=" + size2;
+  }
+
+  private String tilesDescription(long size2) {
+    return "computed from " + http.url("/tile/") + " at tree size " + size2;
   }
 
   /** The consistency proof from {@code size1} to {@code size2}; requires {@code 0 < size1 < size2}. */
   ProofAnswer consistency(long size1, long size2) throws LogUnavailableException {
     if (followsV1()) {
-      String path = "/api/v1/log/proof?firstSize=" + size1 + "&lastSize=" + size2;
+      String path = proofPath(size1, size2);
       byte[] body = http.get(path);
       Map.Entry<Hash, List<Hash>> p;
       try {
@@ -142,8 +174,7 @@ final class LogSource {
     }
     try {
       List<Hash> hashes = TileProofBuilder.consistency(tiles(), size1, size2).hashes();
-      return new ProofAnswer("computed from " + http.url("/tile/") + " at tree size " + size2, size1, size2, hashes,
-          null, null);
+      return new ProofAnswer(tilesDescription(size2), size1, size2, hashes, null, null);
     } catch (LogUnavailableException e) {
       throw e;
     } catch (IOException e) {

@@ -18,8 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.stele.client.cli.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,11 +44,11 @@ import picocli.CommandLine.Option;
         " 1:error: the monitor itself could not run (key, state directory, ...)",
         " 2:usage: bad options",
         " 3:not checked: no usable answer from the log, not yet for --unreachable-after",
-        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format)",
+        "10:BAD_CHECKPOINT: a checkpoint that does not verify (signature, key, origin, format) or contradicts its answer",
         "11:INCONSISTENT: a consistency proof that fails",
         "12:ROLLBACK: a signed checkpoint smaller than one already verified",
         "13:FORK: two different roots signed for one tree size",
-        "14:SPLIT_VIEW: a mirror or peer holds a checkpoint that contradicts ours",
+        "14:SPLIT_VIEW: a mirror or peer holds a checkpoint that contradicts ours, or that the log will not prove",
         "15:UNREACHABLE: no usable answer for longer than --unreachable-after",
         "16:BAD_DATA: entries or tiles that disagree with the signed checkpoint",
         "20:WATCH_MATCH: a new entry matches --watch-key or --watch-digest"},
@@ -113,6 +112,10 @@ public final class Main implements Callable<Integer> {
       description = "A checkpoint from another monitor (its /checkpoint URL, or a file); must agree with ours; repeatable (env STELE_MONITOR_PEER, comma-separated).")
   List<String> peers = new ArrayList<>();
 
+  @Option(names = "--split-view-tries", paramLabel = "N", defaultValue = "${env:STELE_MONITOR_SPLIT_VIEW_TRIES:-3}",
+      description = "Checks in a row on which the log may fail to prove a mirror's or peer's validly signed checkpoint consistent with ours before that is a SPLIT_VIEW alarm; a proof that fails is one at once (env STELE_MONITOR_SPLIT_VIEW_TRIES, default ${DEFAULT-VALUE}).")
+  int splitViewTries;
+
   @Option(names = "--audit", defaultValue = "${env:STELE_MONITOR_AUDIT:-false}",
       description = "Full audit: read every entry, recompute the tree, check every tile, entry and checkpoint; resumable (env STELE_MONITOR_AUDIT=true).")
   boolean audit;
@@ -163,7 +166,8 @@ public final class Main implements Callable<Integer> {
       keys.add(readKey("--watch-key", k));
     }
     return new MonitorConfig(logUrl, readKey("--log-key", logKey), logName, state, interval, unreachableAfter, p,
-        Optional.ofNullable(webhook), keys, watchDigests, mirrors, peers, audit, once, metricsBind, metricsPort,
+        Optional.ofNullable(webhook), keys, watchDigests, mirrors, peers, splitViewTries, audit, once, metricsBind,
+        metricsPort,
         readThreads);
   }
 
@@ -244,34 +248,6 @@ public final class Main implements Callable<Integer> {
     if (System.getProperty("java.util.logging.config.file") == null
         && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
-    }
-  }
-
-  /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, or ISO-8601 ({@code PT30S}). */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-    @Override
-    public Duration convert(String value) {
-      Matcher m = SIMPLE.matcher(value.trim());
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-          case "ms":
-            return Duration.ofMillis(n);
-          case "s":
-            return Duration.ofSeconds(n);
-          case "m":
-            return Duration.ofMinutes(n);
-          default:
-            return Duration.ofHours(n);
-        }
-      }
-      try {
-        return Duration.parse(value.trim());
-      } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or PT1M");
-      }
     }
   }
 

@@ -2,10 +2,10 @@ package dev.stele.monitor;
 
 import dev.stele.client.TrustedLog;
 import dev.stele.client.ValidityPeriod;
+import dev.stele.client.http.HttpTransport;
 import dev.stele.client.protocol.Checkpoint;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.security.InvalidKeyException;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,22 +72,21 @@ final class Monitor implements AutoCloseable {
     this.metrics = metrics;
     String log = config.logUrl().toString();
     this.state = MonitorState.load(config.stateDir(), log);
-    HttpClient http = LogHttp.newClient();
-    Duration timeout = Duration.ofSeconds(30);
-    Duration backoff = Duration.ofMillis(250);
-    this.source = new LogSource(new LogHttp(config.logUrl(), http, timeout, backoff), config.protocol());
+    HttpTransport http = LogHttp.newTransport();
+    this.source = new LogSource(new LogHttp(config.logUrl(), http), config.protocol());
     // The trusted log's URL only names the checkpoint signer (its host); requests go to logUrl.
     TrustedLog trusted = TrustedLog.rekorV1(URI.create("https://" + config.logName()), config.logKey(),
         ValidityPeriod.ALWAYS);
-    CheckpointVerifier verifier = new CheckpointVerifier(log, trusted.noteVerifier());
-    this.follower = new Follower(trusted, source, state, metrics::logSize);
+    CheckpointVerifier verifier = new CheckpointVerifier(log, trusted);
+    this.follower = new Follower(trusted, source, verifier, state, metrics::logSize);
     this.alarms = new Alarms(log, config.stateDir().resolve("evidence"),
-        config.webhook().map(u -> new Webhook(u, http, backoff)), metrics, clock);
+        config.webhook().map(u -> new Webhook(u, Webhook.newTransport())), metrics, clock);
     List<LogSource> mirrors = new ArrayList<>();
     for (URI m : config.mirrors()) {
-      mirrors.add(new LogSource(new LogHttp(m, http, timeout, backoff), config.protocol()));
+      mirrors.add(new LogSource(new LogHttp(m, http), config.protocol()));
     }
-    this.splitView = new SplitView(source, mirrors, config.peers(), verifier, state, http);
+    this.splitView = new SplitView(log, source, mirrors, config.peers(), verifier, state, http,
+        config.splitViewTries());
     this.pool = Executors.newFixedThreadPool(config.auditThreads(), r -> {
       Thread t = new Thread(r, "stele-monitor-read");
       t.setDaemon(true);

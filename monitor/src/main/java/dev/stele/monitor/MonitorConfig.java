@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param watchDigests artifact digests to watch for, {@code <algorithm>:<hex>}
  * @param mirrors other URLs of the same log, compared for split views
  * @param peers checkpoints handed in by other monitors: URLs or files
+ * @param splitViewTries consecutive checks on which the log may not prove a mirror's or peer's
+ *     checkpoint consistent with ours before that is a split-view alarm
  * @param audit whether to run the full audit
  * @param once check once and exit with a code
  * @param metricsBind address of the metrics endpoint
@@ -44,6 +46,7 @@ record MonitorConfig(
     List<String> watchDigests,
     List<URI> mirrors,
     List<String> peers,
+    int splitViewTries,
     boolean audit,
     boolean once,
     String metricsBind,
@@ -69,6 +72,9 @@ record MonitorConfig(
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new IllegalArgumentException("--metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);
     }
+    if (splitViewTries < 1 || splitViewTries > 100) {
+      throw new IllegalArgumentException("--split-view-tries must be 1..100, got " + splitViewTries);
+    }
     if (auditThreads < 1 || auditThreads > 64) {
       throw new IllegalArgumentException("--read-threads must be 1..64, got " + auditThreads);
     }
@@ -76,5 +82,16 @@ record MonitorConfig(
     watchDigests = List.copyOf(watchDigests);
     mirrors = List.copyOf(mirrors);
     peers = List.copyOf(peers);
+  }
+
+  /** Everything but the webhook's URL, which may carry a secret: its scheme and host only. */
+  @Override
+  public String toString() {
+    return "MonitorConfig[logUrl=" + logUrl + ", logName=" + logName + ", stateDir=" + stateDir + ", interval="
+        + interval + ", unreachableAfter=" + unreachableAfter + ", protocol=" + protocol + ", webhook="
+        + webhook.map(u -> u.getScheme() + "://" + u.getHost() + "/...").orElse("none") + ", watchKeys="
+        + watchKeys.size() + ", watchDigests=" + watchDigests + ", mirrors=" + mirrors + ", peers=" + peers
+        + ", splitViewTries=" + splitViewTries + ", audit=" + audit + ", once=" + once + ", metrics=" + metricsBind
+        + ":" + metricsPort + ", readThreads=" + auditThreads + "]";
   }
 }

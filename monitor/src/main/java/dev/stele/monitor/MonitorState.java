@@ -21,7 +21,8 @@ import java.util.Optional;
  * What the monitor remembers between runs, in {@code <state dir>/state.json}, beside the last
  * verified checkpoint that the client's tracker keeps in {@code <state dir>/checkpoint}: earlier
  * verified checkpoints, the watch list's position and undelivered matches, the audit's
- * progress, whether the log is unreachable since when, and which alarms were already notified.
+ * progress, whether the log is unreachable since when, on how many checks in a row the log has
+ * not proven a mirror's or peer's checkpoint, and which alarms were already notified.
  *
  * <p>Every {@link #save} writes a temporary file, syncs it and renames it over the old one, so
  * the file on disk is always either the old state or the new one, never a mix; a crash at any
@@ -92,6 +93,7 @@ final class MonitorState {
       Audit audit,
       Long unreachableSince,
       Boolean unreachableReported,
+      Map<String, Integer> unproven,
       List<String> reported) {}
 
   private final Path dir;
@@ -101,6 +103,7 @@ final class MonitorState {
   private Audit audit;
   private Long unreachableSince;
   private boolean unreachableReported;
+  private final Map<String, Integer> unproven = new LinkedHashMap<>();
   private final List<String> reported = new ArrayList<>();
 
   private MonitorState(Path dir, String log) {
@@ -137,6 +140,9 @@ final class MonitorState {
     s.audit = c.audit();
     s.unreachableSince = c.unreachableSince();
     s.unreachableReported = Boolean.TRUE.equals(c.unreachableReported());
+    if (c.unproven() != null) {
+      s.unproven.putAll(c.unproven());
+    }
     if (c.reported() != null) {
       s.reported.addAll(c.reported());
     }
@@ -150,7 +156,7 @@ final class MonitorState {
   /** Writes the state atomically (temporary file, sync, rename). */
   void save() throws IOException {
     Content c = new Content(1, log, List.copyOf(history), watch, audit, unreachableSince,
-        unreachableReported, List.copyOf(reported));
+        unreachableReported, new LinkedHashMap<>(unproven), List.copyOf(reported));
     byte[] bytes;
     try {
       bytes = ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(c);
@@ -226,6 +232,19 @@ final class MonitorState {
   void unreachable(Long since, boolean reported) {
     unreachableSince = since;
     unreachableReported = reported;
+  }
+
+  /**
+   * Counts one more check on which the log did not prove {@code source}'s checkpoint consistent
+   * with ours, and returns how many in a row that makes.
+   */
+  int unprovenAgain(String source) {
+    return unproven.merge(source, 1, Integer::sum);
+  }
+
+  /** {@code source}'s checkpoint agrees with ours (or was proven to): the count starts again. */
+  boolean proven(String source) {
+    return unproven.remove(source) != null;
   }
 
   /** Whether this alarm fingerprint was already notified; remembers it if not. */

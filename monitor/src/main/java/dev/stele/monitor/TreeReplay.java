@@ -1,105 +1,127 @@
 package dev.stele.monitor;
 
+import dev.stele.client.protocol.Encodings;
+import dev.stele.client.protocol.FormatException;
 import dev.stele.merkle.Hash;
-import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.RightEdge;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TilePath;
 import dev.stele.merkle.tiles.TileReader;
-import dev.stele.merkle.tiles.TreeIntegrator;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The monitor's own copy of a tree's right edge, grown leaf by leaf with {@link TreeIntegrator}:
- * the partial tiles at the right edge (at most one per tile level) and the root. Full tiles are
- * handed to the caller as they complete and not kept, so memory stays bounded at any tree size.
+ * The monitor's own copy of a tree's right edge ({@link RightEdge}, the same type the log's
+ * sequencer grows), advanced leaf by leaf. Full tiles are handed to the caller as they complete and
+ * not kept, so memory stays bounded at any tree size.
  *
  * <p>The edge is either the monitor's own (recomputed from leaf 0, or restored from its state) or,
  * for the first step only, read from the log's tiles; in the second case the root reached after
  * appending is what ties those tiles to a signed checkpoint. Not thread-safe.
  */
 final class TreeReplay {
-  private long size;
-  private Hash root;
-  /** Partial tiles by level; tiles come back to the integrator as the same objects. */
-  private final Map<Integer, HashTile> edge = new TreeMap<>();
-  private final Map<Integer, TileId> edgeIds = new TreeMap<>();
-  /** Reads the right edge at {@link #size} when it is not known here (first step only). */
+  /** The edge; null until the first append when it is to be read from the log. */
+  private RightEdge edge;
+  /** The size of the tree the log's tiles are read at, while {@link #edge} is null. */
+  private final long fallbackSize;
+  /** Reads the right edge at {@link #fallbackSize} (first step only). */
   private TileReader fallback;
 
-  private TreeReplay(long size, Hash root) {
-    this.size = size;
-    this.root = root;
+  private TreeReplay(RightEdge edge, long fallbackSize, TileReader fallback) {
+    this.edge = edge;
+    this.fallbackSize = fallbackSize;
+    this.fallback = fallback;
   }
 
   /** The empty tree. */
   static TreeReplay empty() {
-    return new TreeReplay(0, Rfc6962.EMPTY_ROOT);
+    return new TreeReplay(RightEdge.empty(), 0, null);
   }
 
   /** The tree of {@code size} leaves whose right-edge tiles are read from {@code tiles} (unverified). */
   static TreeReplay fromTiles(long size, TileReader tiles) {
-    TreeReplay r = new TreeReplay(size, null);
-    r.fallback = tiles;
-    return r;
+    return new TreeReplay(null, size, tiles);
   }
 
   /**
    * Restores a replay saved with {@link #encodeEdge}.
    *
-   * @throws IOException if the saved edge is malformed
+   * @throws IOException if the saved edge is malformed, lacks a tile of the tree of {@code size},
+   *     or does not give the saved {@code root}
    */
   static TreeReplay restore(long size, Hash root, Map<String, String> saved) throws IOException {
-    TreeReplay r = new TreeReplay(size, root);
+    Map<TileId, HashTile> tiles = new HashMap<>();
     for (Map.Entry<String, String> e : saved.entrySet()) {
       try {
         TileId id = TilePath.parse(e.getKey()).tile();
-        r.edge.put(id.level(), HashTile.decode(id, Base64.getDecoder().decode(e.getValue())));
-        r.edgeIds.put(id.level(), id);
-      } catch (TileFormatException | IllegalArgumentException ex) {
+        tiles.put(id, HashTile.decode(id, Encodings.base64("the saved tile", e.getValue())));
+      } catch (TileFormatException | FormatException | IllegalArgumentException ex) {
         throw new IOException("saved tree edge " + e.getKey() + " is malformed: " + ex.getMessage(), ex);
       }
     }
-    return r;
+    RightEdge edge;
+    try {
+      edge = RightEdge.load(ids -> {
+        List<HashTile> out = new ArrayList<>(ids.size());
+        for (TileId id : ids) {
+          HashTile t = tiles.get(id);
+          if (t == null) {
+            throw new IOException("the saved tree edge of size " + size + " lacks " + id.path());
+          }
+          out.add(t);
+        }
+        return out;
+      }, size);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("saved tree size " + size + " is invalid: " + e.getMessage(), e);
+    }
+    if (!edge.root().equals(root)) {
+      throw new IOException("the saved tree edge of size " + size + " gives root " + edge.root().hex()
+          + ", but the saved root is " + root.hex());
+    }
+    return new TreeReplay(edge, size, null);
   }
 
   long size() {
-    return size;
+    return edge != null ? edge.size() : fallbackSize;
   }
 
   /** The root at {@link #size}; null until the first append when the edge came from the log. */
   Hash root() {
-    return root;
+    return edge != null ? edge.root() : null;
   }
 
   /** The level 0 partial tile, if the edge has one. */
   HashTile dataTile() {
-    return edge.get(0);
+    if (edge == null) {
+      return null;
+    }
+    for (Map.Entry<TileId, HashTile> t : edge.tiles().entrySet()) {
+      if (t.getKey().level() == 0) {
+        return t.getValue();
+      }
+    }
+    return null;
   }
 
   /** The partial tiles, by path, base64: what {@link #restore} reads. */
   Map<String, String> encodeEdge() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<Integer, TileId> e : edgeIds.entrySet()) {
-      out.put(e.getValue().path(), Base64.getEncoder().encodeToString(edge.get(e.getKey()).encode()));
+    for (Map.Entry<TileId, HashTile> e : partialTiles()) {
+      out.put(e.getKey().path(), Encodings.base64(e.getValue().encode()));
     }
     return out;
   }
 
   /** The partial tiles at the right edge, lowest level first. */
   List<Map.Entry<TileId, HashTile>> partialTiles() {
-    List<Map.Entry<TileId, HashTile>> out = new ArrayList<>();
-    for (Map.Entry<Integer, TileId> e : edgeIds.entrySet()) {
-      out.add(Map.entry(e.getValue(), edge.get(e.getKey())));
-    }
-    return out;
+    return edge == null ? List.of() : new ArrayList<>(edge.tiles().entrySet());
   }
 
   /**
@@ -112,41 +134,18 @@ final class TreeReplay {
     if (leaves.isEmpty()) {
       return Map.of();
     }
-    TileReader reader = fallback != null ? fallback : this::readEdge;
-    TreeIntegrator.Integration in = TreeIntegrator.integrate(reader, size, leaves);
-    fallback = null;
+    if (edge == null) {
+      edge = RightEdge.load(fallback, fallbackSize);
+      fallback = null;
+    }
+    RightEdge.Growth g = edge.append(leaves);
+    edge = g.edge();
     Map<TileId, HashTile> full = new LinkedHashMap<>();
-    for (Map.Entry<TileId, HashTile> t : in.changedTiles().entrySet()) {
-      TileId id = t.getKey();
-      if (id.isFull()) {
-        full.put(id, t.getValue());
-        TileId old = edgeIds.get(id.level());
-        if (old != null && old.index() == id.index()) {
-          edge.remove(id.level());
-          edgeIds.remove(id.level());
-        }
+    for (Map.Entry<TileId, HashTile> t : g.changedTiles().entrySet()) {
+      if (t.getKey().isFull()) {
+        full.put(t.getKey(), t.getValue());
       }
     }
-    for (Map.Entry<TileId, HashTile> t : in.changedTiles().entrySet()) {
-      if (!t.getKey().isFull()) {
-        edge.put(t.getKey().level(), t.getValue());
-        edgeIds.put(t.getKey().level(), t.getKey());
-      }
-    }
-    size = in.newSize();
-    root = in.root();
     return full;
-  }
-
-  private List<HashTile> readEdge(List<TileId> ids) throws IOException {
-    List<HashTile> out = new ArrayList<>(ids.size());
-    for (TileId id : ids) {
-      TileId have = edgeIds.get(id.level());
-      if (have == null || have.index() != id.index() || have.width() < id.width()) {
-        throw new IOException("the recomputed tree lacks " + id.path() + " at size " + size);
-      }
-      out.add(edge.get(id.level()));
-    }
-    return out;
   }
 }

@@ -2,6 +2,7 @@ package dev.stele.monitor;
 
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +158,7 @@ final class Watchlist {
           count[0]++;
           List<String> reasons = list.match(body);
           if (!reasons.isEmpty()) {
-            found.add(new MonitorState.Match(index, leaf.hex(), reasons, Base64.getEncoder().encodeToString(body)));
+            found.add(new MonitorState.Match(index, leaf.hex(), reasons, Encodings.base64(body)));
           }
         }, r -> { });
         metrics.watched(count[0]);

@@ -62,7 +62,9 @@ final class MisbehavingLog implements AutoCloseable {
     /** Serves honest checkpoints, but consistency proofs with one hash altered. */
     LYING_PROOF,
     /** Serves an entry bundle in which one entry was altered (tiles stay honest). */
-    TAMPERED_ENTRY
+    TAMPERED_ENTRY,
+    /** Serves the honest checkpoint in the v1 log info, beside a treeSize one larger than it signs. */
+    LYING_TREE_HEAD
   }
 
   static final String NAME = "127.0.0.1";
@@ -231,7 +233,8 @@ final class MisbehavingLog implements AutoCloseable {
       } else if (path.equals("/api/v1/log")) {
         SignedNote note = SignedNote.parse(servedCheckpoint());
         Checkpoint cp = Checkpoint.parse(note.text());
-        send(ex, 200, RekorJson.writeLogInfo(new TreeInfo(cp.root(), cp.size(), note, TREE_ID, List.of())));
+        long claimed = mode == Mode.LYING_TREE_HEAD ? cp.size() + 1 : cp.size();
+        send(ex, 200, RekorJson.writeLogInfo(new TreeInfo(cp.root(), claimed, note, TREE_ID, List.of())));
       } else if (path.equals("/api/v1/log/proof")) {
         Map<String, String> q = params(query);
         long first = Long.parseLong(q.get("firstSize"));

@@ -32,7 +32,7 @@ class MisbehavingLogTest {
 
   @ParameterizedTest(name = "{0} raises {1}")
   @CsvSource({"FORK, FORK", "ROLLBACK, ROLLBACK", "RESTORED_FROM_BACKUP, ROLLBACK", "BAD_SIGNATURE, BAD_CHECKPOINT",
-      "LYING_PROOF, INCONSISTENT"})
+      "LYING_PROOF, INCONSISTENT", "LYING_TREE_HEAD, BAD_CHECKPOINT"})
   void misbehaviour_raisesItsAlarm_withEvidence_andStateDoesNotAdvance(MisbehavingLog.Mode mode, AlarmKind kind)
       throws Exception {
     try (MisbehavingLog log = new MisbehavingLog(); WebhookReceiver hook = new WebhookReceiver()) {
@@ -128,6 +128,14 @@ class MisbehavingLogTest {
         proof.path("hashes").forEach(h -> hashes.add(Hash.fromHex(h.asText())));
         assertThrows(ProofException.class,
             () -> ProofVerifier.verifyConsistency(a.size(), b.size(), hashes, a.root(), b.root()));
+        break;
+      }
+      case LYING_TREE_HEAD: {
+        // The checkpoint itself is the log's; the answer's unsigned tree size beside it is not.
+        assertEquals(a, b);
+        assertTrue(ev.path("offendingResponse").asText().contains("\"treeSize\":" + (a.size() + 1)), ev.toString());
+        assertTrue(ev.path("details").path("problem").asText().contains("tree size " + a.size()
+            + " differs from the log info's tree size " + (a.size() + 1)), ev.toString());
         break;
       }
       default:

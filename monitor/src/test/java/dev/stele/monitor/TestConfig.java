@@ -26,6 +26,7 @@ final class TestConfig {
   List<String> watchDigests = new ArrayList<>();
   List<URI> mirrors = new ArrayList<>();
   List<String> peers = new ArrayList<>();
+  int splitViewTries = 3;
   boolean audit;
 
   TestConfig(URI url, PublicKey key, Path state) {
@@ -36,7 +37,8 @@ final class TestConfig {
 
   MonitorConfig build() {
     return new MonitorConfig(url, key, null, state, Duration.ofSeconds(1), unreachableAfter, protocol,
-        Optional.ofNullable(webhook), watchKeys, watchDigests, mirrors, peers, audit, true, "127.0.0.1", -1, 4);
+        Optional.ofNullable(webhook), watchKeys, watchDigests, mirrors, peers, splitViewTries, audit, true, "127.0.0.1",
+        -1, 4);
   }
 
   Monitor monitor(MonitorMetrics metrics) throws Exception {

@@ -14,11 +14,17 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<JsonNode> posts = new ArrayList<>();
   private final List<String> contentTypes = new ArrayList<>();
   private volatile int status = 204;
+  private volatile URI redirect;
 
   WebhookReceiver() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     server.createContext("/hook", ex -> {
       try (ex) {
+        if (redirect != null) {
+          ex.getResponseHeaders().add("Location", redirect.toString());
+          ex.sendResponseHeaders(307, -1);
+          return;
+        }
         if ("POST".equals(ex.getRequestMethod())) {
           JsonNode json = ProtocolJson.mapper().readTree(ex.getRequestBody().readAllBytes());
           synchronized (this) {
@@ -34,6 +40,16 @@ final class WebhookReceiver implements AutoCloseable {
 
   URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+  }
+
+  /** The URL of this receiver with a secret in its path, as webhook URLs often have. */
+  URI url(String secretPath) {
+    return URI.create(url() + "/" + secretPath);
+  }
+
+  /** Answers later POSTs with a 307 to {@code target} (to test that it is not followed elsewhere). */
+  void redirectTo(URI target) {
+    this.redirect = target;
   }
 
   /** Makes later POSTs fail with this status (to test redelivery). */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.protocol.Der;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.EntryId;
@@ -15,7 +17,6 @@ import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.SignedNote;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.trust.ProtoJson;
-import dev.stele.client.trust.TrustRoot;
 import dev.stele.client.verify.Artifact;
 import dev.stele.client.verify.DsseEnvelope;
 import dev.stele.merkle.Hash;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -255,15 +255,14 @@ public final class Bundle {
       }
       for (int i = 0; i < items.size(); i++) {
         String cw = w + ".x509CertificateChain.certificates[" + i + "]";
-        certs.add(TrustRoot.certificate(ProtoJson.bytes(ProtoJson.requireObject(items.get(i), cw), "rawBytes", cw), cw));
+        certs.add(Der.certificate(cw, ProtoJson.bytes(ProtoJson.requireObject(items.get(i), cw), "rawBytes", cw)));
       }
     } else {
       if (minor < 3) {
         throw new FormatException(w + ".certificate needs bundle version 0.3; version 0." + minor
             + " uses x509CertificateChain");
       }
-      certs.add(TrustRoot.certificate(ProtoJson.bytes(certificate.get(), "rawBytes", w + ".certificate"),
-          w + ".certificate"));
+      certs.add(Der.certificate(w + ".certificate", ProtoJson.bytes(certificate.get(), "rawBytes", w + ".certificate")));
     }
 
     List<TlogEntry> entries = new ArrayList<>();
@@ -495,7 +494,7 @@ public final class Bundle {
   }
 
   private static String b64(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(bytes);
+    return Encodings.base64(bytes);
   }
 
   private static byte[] encoded(X509Certificate c) {

@@ -19,7 +19,8 @@ enum ExitCode {
   CERTIFICATE(15, "failed: signing certificate chain or validity"),
   IDENTITY(16, "failed: signer identity or OIDC issuer"),
   CONSISTENCY(17, "failed: not consistent with the checkpoint seen before"),
-  INCONSISTENT_LOG(18, "the log forked, rolled back or split its view (evidence)");
+  INCONSISTENT_LOG(18, "the log forked or split its view (evidence)"),
+  ROLLBACK(19, "the log rolled back to a smaller tree than the checkpoint kept (evidence)");
 
   final int code;
   final String description;

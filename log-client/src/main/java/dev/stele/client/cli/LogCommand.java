@@ -3,7 +3,6 @@ package dev.stele.client.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.TrustedLog;
 import dev.stele.client.protocol.Checkpoint;
-import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.RekorJson;
@@ -14,6 +13,7 @@ import dev.stele.client.track.CheckpointSource;
 import dev.stele.client.track.CheckpointTracker;
 import dev.stele.client.track.InconsistencyException;
 import dev.stele.client.trust.TrustRoot;
+import dev.stele.client.verify.Checkpoints;
 import dev.stele.client.verify.VerificationException;
 import dev.stele.merkle.Hash;
 import java.io.IOException;
@@ -58,7 +58,7 @@ final class LogCommand implements Runnable {
   @Command(name = "info", mixinStandardHelpOptions = true,
       description = {"Print the log's tree head. With --trusted-root or --log-key, verify the checkpoint's"
           + " signature; with --state FILE also prove it consistent with the checkpoint kept in FILE, then"
-          + " keep the new one (a fork, rollback or split view fails with the evidence)."})
+          + " keep the new one (a fork or split view exits 18, a rollback 19, each with the evidence)."})
   static final class Info extends BaseCommand {
     @Mixin
     LogOptions log;
@@ -78,33 +78,43 @@ final class LogCommand implements Runnable {
       Map<String, Object> r = new LinkedHashMap<>();
       if (state != null) {
         TrustedLog trusted = trustedLog(log);
+        CheckpointSource source = tiles
+            ? CheckpointSource.tiles(log.url(), log.tilesTransport())
+            : CheckpointSource.rekor(client);
+        CheckpointTracker tracker;
         try {
-          CheckpointSource source = tiles
-              ? CheckpointSource.tiles(log.url(), java.time.Duration.ofSeconds(log.timeoutSeconds))
-              : CheckpointSource.rekor(client);
-          CheckpointTracker tracker = new CheckpointTracker(trusted, source, state);
-          CheckpointTracker.Update u = tracker.update();
-          r.put("ok", true);
-          r.put("treeSize", u.current().size());
-          r.put("rootHash", u.current().root().hex());
-          r.put("origin", u.current().origin());
-          r.put("checkpointVerified", true);
-          r.put("previousSize", u.previous().map(c -> (Object) c.size()).orElse("(none: first checkpoint kept)"));
-          r.put("consistent", true);
-          r.put("state", state.toString());
+          tracker = new CheckpointTracker(trusted, source, state);
+        } catch (VerificationException e) {
+          throw new CliException(ExitCode.CHECKPOINT, e.getMessage() + " (is the state file of this log?)", e);
+        } catch (IOException e) {
+          throw new CliException(ExitCode.INPUT, "cannot read the state file " + state + ": " + e, e);
+        }
+        CheckpointTracker.Update u;
+        try {
+          u = tracker.update();
         } catch (LogClientException e) {
           throw Failures.of(e);
         } catch (VerificationException e) {
-          throw Failures.of(e);
+          throw checkpointFailure(e);
         } catch (InconsistencyException e) {
-          err().println("evidence: checkpoint kept:\n" + e.previousNote() + "evidence: checkpoint received:\n"
-              + e.newNote() + e.proof().map(p -> "evidence: consistency proof " + p.size1() + " -> " + p.size2()
-              + ": " + hexes(p.hashes()) + "\n").orElse(""));
-          err().flush();
-          throw new CliException(ExitCode.INCONSISTENT_LOG, e.kind() + ": " + e.getMessage());
+          printEvidence(e);
+          if (e.kind() == InconsistencyException.Kind.ROLLBACK) {
+            throw new CliException(ExitCode.ROLLBACK, "the log rolled back: it signs tree size " + e.next().size()
+                + ", smaller than the size " + e.previous().size() + " of the checkpoint kept in " + state
+                + ". The state file is unchanged; keep the evidence above (" + e.getMessage() + ")", e);
+          }
+          throw new CliException(ExitCode.INCONSISTENT_LOG, e.kind() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-          throw new CliException(ExitCode.INPUT, "cannot use the state file " + state + ": " + e);
+          throw new CliException(ExitCode.INPUT, "cannot write the state file " + state + ": " + e, e);
         }
+        r.put("ok", true);
+        r.put("treeSize", u.current().size());
+        r.put("rootHash", u.current().root().hex());
+        r.put("origin", u.current().origin());
+        r.put("checkpointVerified", true);
+        r.put("previousSize", u.previous().map(c -> (Object) c.size()).orElse("(none: first checkpoint kept)"));
+        r.put("consistent", true);
+        r.put("state", state.toString());
         print(r);
         return ExitCode.OK.code;
       }
@@ -125,22 +135,29 @@ final class LogCommand implements Runnable {
       if (log.hasTrust()) {
         TrustedLog trusted = trustedLog(log);
         try {
-          info.signedTreeHead().verify(List.of(trusted.noteVerifier()));
-          Checkpoint c = Checkpoint.parse(info.signedTreeHead().text());
-          if (c.size() != info.treeSize() || !c.root().equals(info.rootHash())) {
-            throw new CliException(ExitCode.CHECKPOINT, "the log's signed checkpoint (size " + c.size() + ", root "
-                + c.root().hex() + ") is not the tree head it reports (size " + info.treeSize() + ")");
-          }
+          Checkpoint c = Checkpoints.verify(info.signedTreeHead(), trusted);
+          Checkpoints.checkTreeHead(c, info.treeSize(), info.rootHash(), "the log info's");
           verified = true;
-        } catch (java.security.SignatureException | FormatException e) {
-          throw new CliException(ExitCode.CHECKPOINT, "the log's checkpoint does not verify: " + e.getMessage()
-              + " (is this the log --trusted-root or --log-key names?)");
+        } catch (VerificationException e) {
+          throw checkpointFailure(e);
         }
       }
       r.put("checkpointVerified", verified);
       r.put("checkpoint", info.signedTreeHead().format().strip().replace("\n", "\\n"));
       print(r);
       return ExitCode.OK.code;
+    }
+
+    private CliException checkpointFailure(VerificationException e) {
+      return new CliException(ExitCode.CHECKPOINT, "the log's checkpoint does not verify: " + e.reason()
+          + " (is this the log --trusted-root or --log-key names?)", e);
+    }
+
+    private void printEvidence(InconsistencyException e) {
+      err().println("evidence: checkpoint kept:\n" + e.previousNote() + "evidence: checkpoint received:\n"
+          + e.newNote() + e.proof().map(p -> "evidence: consistency proof " + p.size1() + " -> " + p.size2()
+          + ": " + hexes(p.hashes()) + "\n").orElse(""));
+      err().flush();
     }
   }
 

@@ -1,19 +1,35 @@
 package dev.stele.client.cli;
 
+import dev.stele.client.http.HttpTransport;
+import dev.stele.client.protocol.Der;
 import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.Pem;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.rekor.RekorClient;
 import dev.stele.client.trust.TrustRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where the log is and what to trust about it. */
 final class LogOptions {
+  /** The bearer token itself, when it does not come from a file. */
+  static final String TOKEN_ENV = "STELE_LOG_TOKEN";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Option(names = "--log-url", paramLabel = "URL", defaultValue = "${env:STELE_LOG_URL}",
       description = "Base URL of the Rekor v1 log, e.g. http://127.0.0.1:3000 (default: $STELE_LOG_URL).")
   String url;
@@ -27,6 +43,17 @@ final class LogOptions {
       description = "A Sigstore trusted_root.json: trusted logs (keys, log IDs, validity) and certificate"
           + " authorities.")
   Path trustedRoot;
+
+  @Option(names = "--log-token-file", paramLabel = "FILE", defaultValue = "${env:STELE_LOG_TOKEN_FILE}",
+      description = "A file holding the bearer token for a log that restricts writes (or reads); sent as"
+          + " Authorization: Bearer to the log's origin only, over HTTPS (or plain HTTP to a loopback IP"
+          + " literal). Without it, the token in $" + TOKEN_ENV + ", if set (default: $STELE_LOG_TOKEN_FILE).")
+  Path tokenFile;
+
+  @Option(names = "--log-ca", paramLabel = "FILE", defaultValue = "${env:STELE_LOG_CA}",
+      description = "PEM certificates to trust as TLS roots for the log, besides the system's (a private"
+          + " log's CA) (default: $STELE_LOG_CA).")
+  Path caFile;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "Timeout of each request to the log (default: ${DEFAULT-VALUE} s; failed requests are"
@@ -52,7 +79,79 @@ final class LogOptions {
     if (timeoutSeconds <= 0) {
       throw new CliException(ExitCode.USAGE, "--timeout must be positive");
     }
-    return RekorClient.builder(url()).timeout(Duration.ofSeconds(timeoutSeconds)).build();
+    RekorClient.Builder b = RekorClient.builder(url()).timeout(Duration.ofSeconds(timeoutSeconds));
+    String token = token();
+    try {
+      if (token != null) {
+        b.bearerToken(token);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, "the log token: " + e.getMessage());
+    }
+    List<X509Certificate> roots = trustRoots();
+    if (!roots.isEmpty()) {
+      b.trustRoots(roots);
+    }
+    return b.build();
+  }
+
+  /** A transport for the log's tiles, with the same token and TLS roots as {@link #client()}. */
+  HttpTransport tilesTransport() throws CliException {
+    Duration t = Duration.ofSeconds(timeoutSeconds);
+    HttpTransport.Builder b = HttpTransport.builder().connectTimeout(t).timeout(t).bodyTimeout(t)
+        .userAgent("stele-client");
+    String token = token();
+    try {
+      if (token != null) {
+        b.bearerToken(url(), token);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, "the log token: " + e.getMessage());
+    }
+    List<X509Certificate> roots = trustRoots();
+    if (!roots.isEmpty()) {
+      b.trustRoots(roots);
+    }
+    return b.build();
+  }
+
+  /** The token from --log-token-file, else from the environment; null for none. */
+  private String token() throws CliException {
+    if (tokenFile != null) {
+      try {
+        String t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+        if (t.isEmpty()) {
+          throw new CliException(ExitCode.INPUT, "the log token file " + tokenFile + " is empty");
+        }
+        return t;
+      } catch (IOException e) {
+        throw new CliException(ExitCode.INPUT, "cannot read the log token file " + tokenFile + ": " + e);
+      }
+    }
+    Object root = mixee == null ? null : mixee.root().userObject();
+    return root instanceof SteleCli ? ((SteleCli) root).env(TOKEN_ENV) : null;
+  }
+
+  private List<X509Certificate> trustRoots() throws CliException {
+    if (caFile == null) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> out = new ArrayList<>();
+      for (Pem.Block b : Pem.decode(Files.readString(caFile, StandardCharsets.US_ASCII))) {
+        if (b.type().equals("CERTIFICATE")) {
+          out.add(Der.certificate("a certificate in " + caFile, b.bytes()));
+        }
+      }
+      if (out.isEmpty()) {
+        throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + " holds no PEM CERTIFICATE");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new CliException(ExitCode.INPUT, "cannot read --log-ca " + caFile + ": " + e);
+    } catch (FormatException e) {
+      throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + ": " + e.getMessage());
+    }
   }
 
   boolean hasTrust() {
@@ -76,7 +175,7 @@ final class LogOptions {
     if (logKey != null) {
       URI u = url();
       try {
-        return TrustRoot.forLogKey(u, TrustRoot.parsePemKey(Files.readString(logKey)));
+        return TrustRoot.forLogKey(u, KeyMaterial.parsePublicKey(Files.readString(logKey)));
       } catch (IOException e) {
         throw new CliException(ExitCode.INPUT, "cannot read the log key " + logKey + ": " + e);
       } catch (FormatException | InvalidKeyException e) {

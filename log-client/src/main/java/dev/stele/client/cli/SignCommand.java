@@ -1,5 +1,6 @@
 package dev.stele.client.cli;
 
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.crypto.Signer;
 import dev.stele.client.oci.CosignBundle;
 import dev.stele.client.oci.Digest;
@@ -11,7 +12,6 @@ import dev.stele.client.oci.RegistryClient;
 import dev.stele.client.oci.SimpleSigningPayload;
 import dev.stele.client.protocol.LoggedEntry;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -64,7 +64,7 @@ final class SignCommand extends BaseCommand {
     OciSignatureStore.StoreResult stored;
     try {
       stored = new OciSignatureStore(registryClient).storeSignature(ref.repository(), digest,
-          OciSignature.of(payload, Base64.getEncoder().encodeToString(rec.signature()), cosign.toJson()));
+          OciSignature.of(payload, Encodings.base64(rec.signature()), cosign.toJson()));
     } catch (OciException e) {
       throw Failures.of(e);
     }

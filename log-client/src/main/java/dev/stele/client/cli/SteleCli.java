@@ -25,8 +25,11 @@ import picocli.CommandLine.Spec;
     subcommands = {KeygenCommand.class, SignCommand.class, VerifyCommand.class, SignBlobCommand.class,
         VerifyBlobCommand.class, LogCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Environment:", "  STELE_LOG_URL            default of --log-url",
+        "  STELE_LOG_TOKEN          bearer token for a log that restricts writes (see --log-token-file)",
         "  STELE_KEY_PASSWORD       password of encrypted private keys",
-        "  STELE_REGISTRY_PASSWORD  password for --registry-username", "", "%s"},
+        "  STELE_REGISTRY_PASSWORD  password for --registry-username",
+        "  STELE_REGISTRY_TOKEN_HOSTS  token hosts trusted with registry credentials (--registry-token-host)",
+        "", "%s"},
     footerHeading = "")
 public final class SteleCli implements Runnable {
   private final Map<String, String> env;

@@ -1,5 +1,6 @@
 package dev.stele.client.cli;
 
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.bundle.Bundle;
 import dev.stele.client.bundle.BundleVerifier;
 import dev.stele.client.crypto.HashAlgorithm;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,10 +124,14 @@ final class VerifyBlobCommand extends BaseCommand {
       throw new CliException(ExitCode.USAGE, "--artifact-digest must be sha256:HEX, sha384:HEX or sha512:HEX");
     }
     String hex = text.substring(colon + 1);
-    if (hex.length() != alg.get().hexLength() || !hex.matches("[0-9a-fA-F]+")) {
+    if (hex.length() != alg.get().hexLength()) {
       throw new CliException(ExitCode.USAGE, "--artifact-digest: a " + alg.get() + " digest is "
           + alg.get().hexLength() + " hex digits");
     }
-    return Artifact.digest(alg.get(), HexFormat.of().parseHex(hex));
+    try {
+      return Artifact.digest(alg.get(), Encodings.hex("--artifact-digest", hex));
+    } catch (FormatException e) {
+      throw new CliException(ExitCode.USAGE, e.getMessage());
+    }
   }
 }

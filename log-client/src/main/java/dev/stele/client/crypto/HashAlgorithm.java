@@ -1,33 +1,37 @@
 package dev.stele.client.crypto;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
 
 /**
  * The message digests that signatures in a Rekor v1 log are made over. Digests are computed with
  * the JDK's {@link MessageDigest}, one instance per thread.
  */
 public enum HashAlgorithm {
-  SHA256("sha256", "SHA-256", 32, "3031300d060960864801650304020105000420"),
-  SHA384("sha384", "SHA-384", 48, "3041300d060960864801650304020205000430"),
-  SHA512("sha512", "SHA-512", 64, "3051300d060960864801650304020305000440");
+  SHA256("sha256", "SHA-256", 32, NISTObjectIdentifiers.id_sha256),
+  SHA384("sha384", "SHA-384", 48, NISTObjectIdentifiers.id_sha384),
+  SHA512("sha512", "SHA-512", 64, NISTObjectIdentifiers.id_sha512);
 
   private final String rekorName;
   private final String jcaName;
   private final int digestLength;
-  private final byte[] digestInfoPrefix;
+  private final AlgorithmIdentifier digestInfoAlgorithm;
   private final ThreadLocal<MessageDigest> digests;
 
-  HashAlgorithm(String rekorName, String jcaName, int digestLength, String digestInfoPrefixHex) {
+  HashAlgorithm(String rekorName, String jcaName, int digestLength, ASN1ObjectIdentifier oid) {
     this.rekorName = rekorName;
     this.jcaName = jcaName;
     this.digestLength = digestLength;
-    // RFC 8017 section 9.2, note 1: DER of DigestInfo up to (and including) the OCTET STRING
-    // header of the digest.
-    this.digestInfoPrefix = HexFormat.of().parseHex(digestInfoPrefixHex);
+    // RFC 8017 section 9.2, note 1: the parameters are an explicit NULL.
+    this.digestInfoAlgorithm = new AlgorithmIdentifier(oid, DERNull.INSTANCE);
     this.digests = ThreadLocal.withInitial(this::newDigest);
   }
 
@@ -70,11 +74,13 @@ public enum HashAlgorithm {
     }
   }
 
-  /** DER {@code DigestInfo} for RSA PKCS#1 v1.5 signatures: prefix followed by {@code digest}. */
+  /** DER {@code DigestInfo} of {@code digest}, for RSA PKCS#1 v1.5 signatures (RFC 8017 9.2). */
   byte[] digestInfo(byte[] digest) {
-    byte[] out = Arrays.copyOf(digestInfoPrefix, digestInfoPrefix.length + digest.length);
-    System.arraycopy(digest, 0, out, digestInfoPrefix.length, digest.length);
-    return out;
+    try {
+      return new DigestInfo(digestInfoAlgorithm, digest).getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new IllegalStateException("DER encoding in memory cannot fail", e);
+    }
   }
 
   @Override

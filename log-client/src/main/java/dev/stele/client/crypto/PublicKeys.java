@@ -3,7 +3,6 @@ package dev.stele.client.crypto;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
@@ -11,9 +10,7 @@ import java.security.PublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -32,14 +29,11 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * Public keys: parsing from DER, their type, and the identity a transparency log gives a key.
  *
  * <p>The <b>log ID</b> is SHA-256 of the key's DER SubjectPublicKeyInfo; the <b>key hint</b> is its
- * first four bytes (Rekor v1 API, PROTOCOL.md sections 4 and 7.1). Keys returned here come from
+ * first four bytes (Rekor v1 API, docs/protocol.md sections 4 and 7.1). Keys returned here come from
  * the JDK's key factories, so {@link PublicKey#getEncoded()} is the canonical DER encoding: named
  * curve, uncompressed point, NULL RSA parameters.
  */
 public final class PublicKeys {
-  /** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes. */
-  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
-
   private PublicKeys() {}
 
   /**
@@ -68,8 +62,13 @@ public final class PublicKeys {
     if (raw.length != 32) {
       throw new InvalidKeyException("an Ed25519 public key is 32 bytes, got " + raw.length);
     }
-    byte[] spki = Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + 32);
-    System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
+    byte[] spki;
+    try {
+      // RFC 8410 section 4: the algorithm identifier has no parameters.
+      spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), raw).getEncoded();
+    } catch (IOException e) {
+      throw new IllegalStateException("DER encoding in memory cannot fail", e);
+    }
     PublicKey key = fromDer(spki);
     bcParameters(key); // rejects encodings that are not a point on the curve
     return key;
@@ -134,17 +133,6 @@ public final class PublicKeys {
     return der;
   }
 
-  /**
-   * How many parsed ECDSA public keys are kept. Bouncy Castle caches, on each point object, the
-   * multiples of the point that verification uses; a verifier for a point seen before is about
-   * three times faster than one for a fresh point (13.8k against 4.5k P-256 verifications per
-   * CPU-second here). Signers recur in a log, so parsed points are shared by DER encoding. When
-   * the map is full it is emptied: simple, and bounded (a few kilobytes per key).
-   */
-  private static final int EC_POINT_CACHE_LIMIT = 1024;
-
-  private static final Map<ByteBuffer, ECPublicKeyParameters> EC_POINTS = new ConcurrentHashMap<>();
-
   /** One set of domain parameters per curve, on Bouncy Castle's optimized curve classes. */
   private static final Map<ASN1ObjectIdentifier, ECNamedDomainParameters> CURVES = Map.of(
       SECObjectIdentifiers.secp256r1, namedCurve(SECObjectIdentifiers.secp256r1),
@@ -156,9 +144,9 @@ public final class PublicKeys {
   }
 
   /**
-   * Bouncy Castle's parameters for a supported key (an EC point is checked to be on the curve).
-   * Safe to share between threads: Bouncy Castle synchronizes the precomputation it stores on a
-   * point.
+   * Bouncy Castle's parameters for a supported key, parsed afresh (an EC point is checked to be
+   * on the curve). Safe to share between threads: Bouncy Castle synchronizes the precomputation
+   * it stores on a point. {@link VerifierCache} keeps them for keys that come back.
    */
   static AsymmetricKeyParameter bcParameters(PublicKey key) throws InvalidKeyException {
     byte[] der = encoded(key);
@@ -168,19 +156,8 @@ public final class PublicKeys {
       if (!type.isEcdsa()) {
         return PublicKeyFactory.createKey(spki);
       }
-      ByteBuffer id = ByteBuffer.wrap(der);
-      ECPublicKeyParameters cached = EC_POINTS.get(id);
-      if (cached != null) {
-        return cached;
-      }
       ECNamedDomainParameters curve = CURVES.get((ASN1ObjectIdentifier) spki.getAlgorithm().getParameters());
-      ECPublicKeyParameters params = new ECPublicKeyParameters(
-          curve.getCurve().decodePoint(spki.getPublicKeyData().getOctets()), curve);
-      if (EC_POINTS.size() >= EC_POINT_CACHE_LIMIT) {
-        EC_POINTS.clear();
-      }
-      EC_POINTS.put(id, params);
-      return params;
+      return new ECPublicKeyParameters(curve.getCurve().decodePoint(spki.getPublicKeyData().getOctets()), curve);
     } catch (IOException | RuntimeException e) {
       throw new InvalidKeyException("malformed " + type + " public key: " + e.getMessage(), e);
     }

@@ -28,7 +28,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * </ul>
  *
  * <p>The verifiers keep only immutable key parameters and create Bouncy Castle's small engine
- * objects per call, so they are thread-safe and can be cached per key.
+ * objects per call, so they are thread-safe and can be kept per key. The methods here parse the
+ * key each time; a caller that sees the same keys again (a log, a verifier of many entries)
+ * builds its verifiers through a {@link VerifierCache} it owns.
  */
 public final class SignatureVerifiers {
   private SignatureVerifiers() {}
@@ -52,8 +54,10 @@ public final class SignatureVerifiers {
    */
   public static SignatureVerifier forKey(PublicKey key, HashAlgorithm hash)
       throws InvalidKeyException {
-    KeyType type = PublicKeys.typeOf(key);
-    AsymmetricKeyParameter params = PublicKeys.bcParameters(key);
+    return forKey(PublicKeys.typeOf(key), PublicKeys.bcParameters(key), hash);
+  }
+
+  static SignatureVerifier forKey(KeyType type, AsymmetricKeyParameter params, HashAlgorithm hash) {
     if (type == KeyType.ED25519) {
       return new Ed25519Verifier((Ed25519PublicKeyParameters) params, false);
     }
@@ -73,12 +77,19 @@ public final class SignatureVerifiers {
   public static SignatureVerifier forDigest(PublicKey key, HashAlgorithm hash)
       throws InvalidKeyException {
     KeyType type = PublicKeys.typeOf(key);
-    AsymmetricKeyParameter params = PublicKeys.bcParameters(key);
+    checkDigest(type, hash);
+    return forDigest(type, PublicKeys.bcParameters(key), hash);
+  }
+
+  static void checkDigest(KeyType type, HashAlgorithm hash) throws InvalidKeyException {
+    if (type == KeyType.ED25519 && hash != HashAlgorithm.SHA512) {
+      throw new InvalidKeyException(
+          "an Ed25519 key verifies a digest only as Ed25519ph over sha512, not " + hash);
+    }
+  }
+
+  static SignatureVerifier forDigest(KeyType type, AsymmetricKeyParameter params, HashAlgorithm hash) {
     if (type == KeyType.ED25519) {
-      if (hash != HashAlgorithm.SHA512) {
-        throw new InvalidKeyException(
-            "an Ed25519 key verifies a digest only as Ed25519ph over sha512, not " + hash);
-      }
       return new Ed25519Verifier((Ed25519PublicKeyParameters) params, true);
     }
     return type.isEcdsa()

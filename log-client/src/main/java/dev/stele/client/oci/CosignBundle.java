@@ -1,9 +1,10 @@
 package dev.stele.client.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.protocol.Encodings;
+import dev.stele.client.protocol.FormatException;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -71,9 +72,8 @@ public final class CosignBundle {
 
   /** The annotation value; deterministic (fixed key order, no white space). */
   public String toJson() {
-    Base64.Encoder b64 = Base64.getEncoder();
-    return "{\"SignedEntryTimestamp\":\"" + b64.encodeToString(signedEntryTimestamp)
-        + "\",\"Payload\":{\"body\":\"" + b64.encodeToString(body)
+    return "{\"SignedEntryTimestamp\":\"" + Encodings.base64(signedEntryTimestamp)
+        + "\",\"Payload\":{\"body\":\"" + Encodings.base64(body)
         + "\",\"integratedTime\":" + integratedTime
         + ",\"logIndex\":" + logIndex
         + ",\"logID\":\"" + logId + "\"}}";
@@ -94,13 +94,13 @@ public final class CosignBundle {
       throw new OciException("cosign bundle is not a JSON object");
     }
     onlyFields(root, "", Set.of("SignedEntryTimestamp", "Payload"));
-    byte[] set = base64(root, "SignedEntryTimestamp");
+    byte[] set = base64(root, "", "SignedEntryTimestamp");
     JsonNode payload = root.get("Payload");
     if (payload == null || !payload.isObject()) {
       throw new OciException("cosign bundle field Payload is missing or not an object");
     }
     onlyFields(payload, "Payload.", Set.of("body", "integratedTime", "logIndex", "logID"));
-    byte[] body = base64(payload, "body");
+    byte[] body = base64(payload, "Payload.", "body");
     long integratedTime = nonNegative(payload, "integratedTime");
     long logIndex = nonNegative(payload, "logIndex");
     JsonNode logId = payload.get("logID");
@@ -122,15 +122,16 @@ public final class CosignBundle {
     }
   }
 
-  private static byte[] base64(JsonNode node, String field) throws OciException {
+  /** Go's encoding/json writes {@code []byte} as standard base64 with padding: only that is read. */
+  private static byte[] base64(JsonNode node, String prefix, String field) throws OciException {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual()) {
-      throw new OciException("cosign bundle field " + field + " is missing or not a string");
+      throw new OciException("cosign bundle field " + prefix + field + " is missing or not a string");
     }
     try {
-      return Base64.getDecoder().decode(v.asText());
-    } catch (IllegalArgumentException e) {
-      throw new OciException("cosign bundle field " + field + " is not standard base64: " + e.getMessage(), e);
+      return Encodings.base64("cosign bundle field " + prefix + field, v.asText());
+    } catch (FormatException e) {
+      throw new OciException(e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.protocol.Encodings;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * A user name and password (or token) for a registry. Used for HTTP Basic authentication and
@@ -19,8 +19,7 @@ public record Credentials(String username, String password) {
 
   /** The value of an {@code Authorization} header for HTTP Basic (RFC 7617). */
   String basicAuthorization() {
-    return "Basic " + Base64.getEncoder().encodeToString(
-        (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic " + Encodings.base64((username + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

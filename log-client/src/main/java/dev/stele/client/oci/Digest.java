@@ -1,9 +1,8 @@
 package dev.stele.client.oci;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
+import dev.stele.client.protocol.Encodings;
+import dev.stele.client.protocol.FormatException;
+import dev.stele.merkle.Rfc6962;
 
 /**
  * A content digest as the OCI image specification writes it: {@code sha256:<64 lowercase hex>}.
@@ -12,12 +11,16 @@ import java.util.regex.Pattern;
  */
 public record Digest(String hex) {
   public static final String ALGORITHM = "sha256";
-
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+  private static final int SIZE = 32;
 
   public Digest {
-    if (hex == null || !HEX.matcher(hex).matches()) {
+    if (hex == null) {
       throw new IllegalArgumentException("a sha256 digest needs exactly 64 lowercase hex digits");
+    }
+    try {
+      Encodings.lowerHex("a sha256 digest", hex, SIZE);
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
@@ -35,20 +38,18 @@ public record Digest(String hex) {
       throw new OciException("digest \"" + text + "\" uses algorithm \"" + algorithm + "\"; only sha256 is supported");
     }
     String hex = text.substring(colon + 1);
-    if (!HEX.matcher(hex).matches()) {
-      throw new OciException("digest \"" + text + "\" is not sha256:<64 lowercase hex digits> (got "
-          + hex.length() + " characters after the colon)");
+    try {
+      Encodings.lowerHex("the part after sha256:", hex, SIZE);
+    } catch (FormatException e) {
+      throw new OciException("digest \"" + text + "\" is not sha256:<64 lowercase hex digits>: "
+          + e.getMessage());
     }
     return new Digest(hex);
   }
 
   /** The SHA-256 digest of exactly these bytes. */
   public static Digest of(byte[] content) {
-    try {
-      return new Digest(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return new Digest(Rfc6962.sha256(content).hex());
   }
 
   /** The cosign signature tag for an image with this manifest digest: {@code sha256-<hex>.sig}. */

@@ -1,7 +1,8 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.protocol.Encodings;
+import dev.stele.client.protocol.FormatException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -30,11 +31,7 @@ public record OciSignature(byte[] payload, String signature, String bundle, Stri
     if (signature == null || signature.isEmpty()) {
       throw new IllegalArgumentException("signature is required");
     }
-    try {
-      Base64.getDecoder().decode(signature);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("signature must be standard base64", e);
-    }
+    decode(signature);
     payload = payload.clone();
   }
 
@@ -50,7 +47,16 @@ public record OciSignature(byte[] payload, String signature, String bundle, Stri
 
   /** The signature decoded from base64. */
   public byte[] signatureBytes() {
-    return Base64.getDecoder().decode(signature);
+    return decode(signature);
+  }
+
+  /** cosign writes the annotation with Go's standard base64, padded: only that is read. */
+  private static byte[] decode(String signature) {
+    try {
+      return Encodings.base64("the " + SIGNATURE_ANNOTATION + " annotation", signature);
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** The digest of the payload, which is also the digest of its layer blob. */

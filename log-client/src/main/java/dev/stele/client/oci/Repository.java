@@ -1,5 +1,6 @@
 package dev.stele.client.oci;
 
+import dev.stele.client.http.Origins;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -42,10 +43,14 @@ public record Repository(String registry, String name) {
     return host.toLowerCase(Locale.ROOT);
   }
 
-  /** True for {@code localhost}, {@code 127.x.x.x} and {@code [::1]}: plain HTTP is the default there. */
+  /**
+   * True for {@code localhost} and loopback IP literals ({@code 127.0.0.0/8}, {@code [::1]}):
+   * plain HTTP is the default there. Whether credentials may go along is decided apart, by
+   * {@link Origins}: to a name, {@code localhost} included, only over HTTPS.
+   */
   public boolean isLoopback() {
     String host = host();
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return host.equals("localhost") || Origins.isLoopbackIpLiteral(host);
   }
 
   @Override

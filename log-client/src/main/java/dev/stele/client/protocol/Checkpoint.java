@@ -4,7 +4,7 @@ import dev.stele.merkle.Hash;
 import java.util.List;
 
 /**
- * The text of a checkpoint (C2SP tlog-checkpoint; PROTOCOL.md section 7): the signed statement
+ * The text of a checkpoint (C2SP tlog-checkpoint; docs/protocol.md section 7): the signed statement
  * "the tree {@code origin} has {@code size} leaves and root hash {@code root}".
  *
  * <pre>

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A {@code dsse} 0.0.1 body (PROTOCOL.md 3.2): hashes of the DSSE envelope and its payload, and
+ * A {@code dsse} 0.0.1 body (docs/protocol.md 3.2): hashes of the DSSE envelope and its payload, and
  * each signature with the key that verified it. The envelope itself is not stored.
  *
  * @param envelopeHash SHA-256 of the envelope JSON string as the signer sent it

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.SignatureVerifier;
-import dev.stele.client.crypto.SignatureVerifiers;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code dsse} 0.0.1 (PROTOCOL.md 3.2; Rekor v1 API). Proposed:
+ * {@code dsse} 0.0.1 (docs/protocol.md 3.2; Rekor v1 API). Proposed:
  *
  * <pre>
  * {"proposedContent":{"envelope":"&lt;DSSE envelope JSON, as a string&gt;","verifiers":["&lt;base64 PEM&gt;", ...]}}
@@ -48,7 +48,7 @@ final class DsseV001 {
 
   record Validated(DsseBody body, List<String> payloadIndexKeys) {}
 
-  static Validated validate(JsonNode spec) throws InvalidEntryException {
+  static Validated validate(JsonNode spec, VerifierCache verifierCache) throws InvalidEntryException {
     if (spec.isObject() && (spec.has("envelopeHash") || spec.has("payloadHash") || spec.has("signatures"))) {
       throw new InvalidEntryException("envelopeHash, payloadHash and signatures are computed by the log;"
           + " send only proposedContent (envelope and verifiers)");
@@ -65,10 +65,16 @@ final class DsseV001 {
       if (!v.isTextual()) {
         throw new InvalidEntryException(where + " must be a base64 string");
       }
+      byte[] pem;
+      try {
+        pem = Encodings.base64(where, v.textValue());
+      } catch (FormatException e) {
+        throw new InvalidEntryException(e.getMessage(), e);
+      }
       KeyMaterial key;
       try {
-        key = KeyMaterial.parse(Encodings.base64(where, v.textValue()));
-        verifiers.add(SignatureVerifiers.forKey(key.publicKey(), HashAlgorithm.SHA256));
+        key = KeyMaterial.parse(pem);
+        verifiers.add(verifierCache.forKey(key.publicKey(), HashAlgorithm.SHA256));
       } catch (FormatException | InvalidKeyException e) {
         throw new InvalidEntryException(where + ": " + e.getMessage(), e);
       }

@@ -14,7 +14,7 @@ public sealed interface EntryBody permits HashedRekordBody, DsseBody, OtherBody 
   String apiVersion();
 
   /**
-   * The search-index keys this body yields, lower-cased, without duplicates (PROTOCOL.md 3.1,
+   * The search-index keys this body yields, lower-cased, without duplicates (docs/protocol.md 3.1,
    * 3.2). For dsse, keys taken from the in-toto payload are known only when the entry is
    * proposed (the payload is not stored) and are in {@link CanonicalEntry#indexKeys()} only.
    */

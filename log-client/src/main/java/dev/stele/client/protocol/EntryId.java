@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * An entry identifier of the Rekor v1 API (PROTOCOL.md section 4): the <b>UUID</b> is the
+ * An entry identifier of the Rekor v1 API (docs/protocol.md section 4): the <b>UUID</b> is the
  * lower-case hex of the entry's RFC 6962 leaf hash (64 digits); the <b>entry ID</b> prefixes it
  * with the tree ID as 16 zero-padded hex digits (80 digits in all). The tree ID is written in
  * decimal everywhere else (checkpoint origins, {@code treeID} in log info).

@@ -2,6 +2,7 @@ package dev.stele.client.protocol;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ import java.util.Set;
 
 /**
  * The entry kinds this log accepts, and the one place their canonical bodies are made
- * (PROTOCOL.md section 3):
+ * (docs/protocol.md section 3):
  *
  * <ul>
  *   <li>{@code hashedrekord} 0.0.1: a signature over an artifact digest;
@@ -20,9 +21,10 @@ import java.util.Set;
  *
  * <p>{@link #canonicalize} validates a proposed entry completely (structure, encodings, key
  * types, the allowed algorithms, every signature) and returns the canonical body, its leaf hash
- * and its index keys. The server calls it on worker threads: it is stateless and thread-safe,
- * and its cost is dominated by the signature checks. {@link #parseBody} reads a stored body
- * back, for verifiers and for the search index.
+ * and its index keys. The server calls it on worker threads: it keeps no state of its own (the
+ * caller passes the {@link VerifierCache} it owns) and is thread-safe, and its cost is dominated
+ * by the signature checks. {@link #parseBody} reads a stored body back, for verifiers and for the
+ * search index.
  */
 public final class EntryKinds {
   /** What messages list as accepted. */
@@ -32,11 +34,21 @@ public final class EntryKinds {
 
   /**
    * Validates a proposed entry (the JSON of a {@code POST /api/v1/log/entries} body) and makes
-   * its canonical form.
+   * its canonical form, parsing every key afresh: for one-off checks by a client.
    *
    * @throws InvalidEntryException with a reason a person can act on
    */
   public static CanonicalEntry canonicalize(JsonNode proposed) throws InvalidEntryException {
+    return canonicalize(proposed, new VerifierCache(0));
+  }
+
+  /**
+   * Validates a proposed entry and makes its canonical form, as {@link #canonicalize(JsonNode)},
+   * building signature verifiers through {@code verifierCache}: what a log does, whose signers recur.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache) throws InvalidEntryException {
     JsonFields top = JsonFields.of(proposed, "", "apiVersion", "kind", "spec");
     String kind = top.string("kind");
     String apiVersion = top.string("apiVersion");
@@ -48,10 +60,10 @@ public final class EntryKinds {
     List<String> extraKeys = List.of();
     if (kind.equals(HashedRekordBody.KIND)) {
       checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
-      content = HashedRekordV001.validate(spec);
+      content = HashedRekordV001.validate(spec, verifierCache);
     } else if (kind.equals(DsseBody.KIND)) {
       checkVersion(kind, apiVersion, DsseBody.VERSION);
-      DsseV001.Validated v = DsseV001.validate(spec);
+      DsseV001.Validated v = DsseV001.validate(spec, verifierCache);
       content = v.body();
       extraKeys = v.payloadIndexKeys();
     } else if (kind.equals("intoto")) {
@@ -76,13 +88,22 @@ public final class EntryKinds {
    * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
    */
   public static CanonicalEntry canonicalize(byte[] proposedJson) throws InvalidEntryException {
+    return canonicalize(proposedJson, new VerifierCache(0));
+  }
+
+  /**
+   * Parses the JSON bytes of a proposed entry, then {@link #canonicalize(JsonNode, VerifierCache)}.
+   *
+   * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
+   */
+  public static CanonicalEntry canonicalize(byte[] proposedJson, VerifierCache verifierCache) throws InvalidEntryException {
     JsonNode node;
     try {
       node = ProtocolJson.mapper().readTree(proposedJson);
     } catch (IOException e) {
       throw new InvalidEntryException("the entry is not valid JSON: " + jsonProblem(e));
     }
-    return canonicalize(node);
+    return canonicalize(node, verifierCache);
   }
 
   /**

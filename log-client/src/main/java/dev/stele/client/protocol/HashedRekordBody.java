@@ -3,7 +3,6 @@ package dev.stele.client.protocol;
 import dev.stele.client.crypto.HashAlgorithm;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A {@code hashedrekord} 0.0.1 body (PROTOCOL.md 3.1): a signature over an artifact's digest, and
+ * A {@code hashedrekord} 0.0.1 body (docs/protocol.md 3.1): a signature over an artifact's digest, and
  * the key or certificate that made it.
  */
 public final class HashedRekordBody implements EntryBody {
@@ -20,6 +19,7 @@ public final class HashedRekordBody implements EntryBody {
 
   private final HashAlgorithm algorithm;
   private final String digestHex;
+  private final byte[] digest;
   private final byte[] signature;
   private final KeyMaterial key;
 
@@ -31,11 +31,7 @@ public final class HashedRekordBody implements EntryBody {
    */
   public HashedRekordBody(HashAlgorithm algorithm, String digestHex, byte[] signature, KeyMaterial key) {
     this.algorithm = Objects.requireNonNull(algorithm);
-    if (digestHex.length() != algorithm.hexLength()) {
-      throw new IllegalArgumentException("a " + algorithm + " digest is " + algorithm.hexLength()
-          + " hex digits, got " + digestHex.length());
-    }
-    HexFormat.of().parseHex(digestHex);
+    this.digest = decode(algorithm, digestHex);
     this.digestHex = digestHex;
     this.signature = signature.clone();
     this.key = Objects.requireNonNull(key);
@@ -62,7 +58,15 @@ public final class HashedRekordBody implements EntryBody {
 
   /** The digest bytes. */
   public byte[] digest() {
-    return HexFormat.of().parseHex(digestHex);
+    return digest.clone();
+  }
+
+  private static byte[] decode(HashAlgorithm algorithm, String digestHex) {
+    try {
+      return Encodings.hex("a " + algorithm + " digest", digestHex, algorithm.digestLength());
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** A copy of the signature bytes. */

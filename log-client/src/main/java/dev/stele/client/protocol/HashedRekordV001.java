@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
-import dev.stele.client.crypto.SignatureVerifiers;
+import dev.stele.client.crypto.VerifierCache;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 
 /**
- * {@code hashedrekord} 0.0.1 (PROTOCOL.md 3.1; Rekor v1 API). The proposed spec and the stored
+ * {@code hashedrekord} 0.0.1 (docs/protocol.md 3.1; Rekor v1 API). The proposed spec and the stored
  * spec have the same shape:
  *
  * <pre>
@@ -25,7 +25,7 @@ final class HashedRekordV001 {
   private HashedRekordV001() {}
 
   /** Validates a proposed spec completely, including the signature over the digest. */
-  static HashedRekordBody validate(JsonNode spec) throws InvalidEntryException {
+  static HashedRekordBody validate(JsonNode spec, VerifierCache verifierCache) throws InvalidEntryException {
     HashedRekordBody body = parse(spec);
     KeyType keyType;
     try {
@@ -35,8 +35,7 @@ final class HashedRekordV001 {
     }
     checkAllowed(keyType, body.algorithm());
     try {
-      SignatureVerifiers.forDigest(body.key().publicKey(), body.algorithm())
-          .verify(body.signature(), body.digest());
+      verifierCache.forDigest(body.key().publicKey(), body.algorithm()).verify(body.signature(), body.digest());
     } catch (GeneralSecurityException e) {
       throw new InvalidEntryException("signature does not verify under the given "
           + (body.key().certificates().isEmpty() ? "public key" : "certificate's public key")

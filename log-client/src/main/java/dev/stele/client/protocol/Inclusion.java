@@ -5,7 +5,7 @@ import dev.stele.merkle.proof.InclusionProof;
 import java.util.Objects;
 
 /**
- * An entry's inclusion proof as the Rekor v1 API gives it (PROTOCOL.md section 6): the audit path
+ * An entry's inclusion proof as the Rekor v1 API gives it (docs/protocol.md section 6): the audit path
  * (index inside the shard's tree, tree size, hashes), the root it leads to, and the signed
  * checkpoint that commits to that size and root. The checkpoint is parsed as a signed note but
  * not verified here.

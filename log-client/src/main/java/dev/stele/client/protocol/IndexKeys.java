@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The search-index key formats (PROTOCOL.md 2.4, 3.1, 3.2), for the query side: the keys an
+ * The search-index key formats (docs/protocol.md 2.4, 3.1, 3.2), for the query side: the keys an
  * index lookup must try so that it finds what {@link EntryKinds} stored.
  *
  * <ul>

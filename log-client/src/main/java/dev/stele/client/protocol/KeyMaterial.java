@@ -3,7 +3,6 @@ package dev.stele.client.protocol;
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
-import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,7 +26,7 @@ import org.bouncycastle.asn1.ASN1TaggedObject;
 /**
  * The public key an entry names, as PEM text: a {@code PUBLIC KEY} block, a {@code CERTIFICATE}
  * block, or a chain of certificates (leaf first, each signed by the next). Parsed once, with
- * its canonical PEM (every block re-encoded in the {@link Pem} layout; PROTOCOL.md 3.1) and the
+ * its canonical PEM (every block re-encoded in the {@link Pem} layout; docs/protocol.md 3.1) and the
  * identities a certificate names (its subject alternative names, for the search index).
  *
  * <p>Immutable.
@@ -74,18 +71,13 @@ public final class KeyMaterial {
       if (blocks.size() != 1) {
         throw new FormatException("expected one PEM PUBLIC KEY block, found " + blocks.size());
       }
-      PublicKey key;
-      try {
-        key = PublicKeys.fromDer(blocks.get(0).bytes());
-      } catch (InvalidKeyException e) {
-        throw new FormatException(e.getMessage(), e);
-      }
+      PublicKey key = publicKeyOf(blocks.get(0));
       return new KeyMaterial(key, List.of(), Pem.encode("PUBLIC KEY", key.getEncoded()), List.of());
     }
     List<X509Certificate> certs = new ArrayList<>(blocks.size());
     StringBuilder pem = new StringBuilder();
     for (int i = 0; i < blocks.size(); i++) {
-      X509Certificate cert = parseCertificate(blocks.get(i).bytes(), i);
+      X509Certificate cert = Der.certificate("certificate " + (i + 1), blocks.get(i).bytes());
       certs.add(cert);
       pem.append(Pem.encode("CERTIFICATE", blocks.get(i).bytes()));
     }
@@ -97,12 +89,7 @@ public final class KeyMaterial {
             + (i + 2) + " (" + e.getMessage() + ")");
       }
     }
-    PublicKey key;
-    try {
-      key = PublicKeys.fromDer(certs.get(0).getPublicKey().getEncoded());
-    } catch (InvalidKeyException e) {
-      throw new FormatException("the certificate's key: " + e.getMessage(), e);
-    }
+    PublicKey key = Der.publicKey("the certificate's key", certs.get(0).getPublicKey().getEncoded());
     return new KeyMaterial(key, certs, pem.toString(), subjectsOf(certs.get(0)));
   }
 
@@ -112,16 +99,23 @@ public final class KeyMaterial {
     return types.toString();
   }
 
-  private static X509Certificate parseCertificate(byte[] der, int i) throws FormatException {
+  /**
+   * Parses text that must be exactly one PEM {@code PUBLIC KEY} block of a supported key type:
+   * a log's key, as {@code GET /api/v1/log/publicKey} serves it and as key files hold it.
+   * Certificates are refused: a log is trusted by its key.
+   *
+   * @throws FormatException naming the problem; the message never quotes the input
+   */
+  public static PublicKey parsePublicKey(String pemText) throws FormatException {
+    return publicKeyOf(Pem.decodeSingle(pemText, "PUBLIC KEY"));
+  }
+
+  private static PublicKey publicKeyOf(Pem.Block block) throws FormatException {
     try {
-      CertificateFactory f = CertificateFactory.getInstance("X.509");
-      X509Certificate cert = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
-      if (!java.util.Arrays.equals(cert.getEncoded(), der)) {
-        throw new FormatException("certificate " + (i + 1) + " has trailing data after its DER encoding");
-      }
-      return cert;
-    } catch (CertificateException e) {
-      throw new FormatException("certificate " + (i + 1) + " is not a DER X.509 certificate: " + e.getMessage());
+      return PublicKeys.fromDer(block.bytes());
+    } catch (InvalidKeyException e) {
+      // Unprefixed: callers name the field ("signature.publicKey.content: unsupported ...").
+      throw new FormatException(e.getMessage(), e);
     }
   }
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A log entry as the Rekor v1 API returns it (PROTOCOL.md 2.1), in domain types: what a verifier
+ * A log entry as the Rekor v1 API returns it (docs/protocol.md 2.1), in domain types: what a verifier
  * checks and what the server answers with. Convert from and to JSON with {@link RekorJson}.
  *
  * @param id the entry ID (the key of the response map): 80 hex digits with a tree ID, or 64

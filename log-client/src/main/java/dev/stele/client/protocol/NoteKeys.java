@@ -17,14 +17,13 @@ import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * Note keys: key IDs, verifiers and signers for the signature types of c2sp.org/signed-note,
  * and the text forms of keys ({@code vkey}: {@code <name>+<hex key ID>+base64(type ‖ key)};
  * {@code skey}: {@code PRIVATE+KEY+<name>+<hex key ID>+base64(type ‖ seed)}).
  *
- * <p>Key IDs (PROTOCOL.md 7.1, 7.2):
+ * <p>Key IDs (docs/protocol.md 7.1, 7.2):
  *
  * <ul>
  *   <li>Rekor v1, every key type: SHA-256(DER SubjectPublicKeyInfo)[:4], i.e. the first four
@@ -43,8 +42,12 @@ public final class NoteKeys {
   public static final int TYPE_COSIGNATURE_V1 = 0x04;
   public static final int TYPE_RFC6962_STH = 0x05;
 
-  private static final byte[] ED25519_PKCS8_PREFIX =
-      HexFormat.of().parseHex("302e020100300506032b657004220420");
+  /** DER of an Ed25519 PKCS#8 PrivateKeyInfo (RFC 8410 section 7) up to the 32 seed bytes. */
+  private static final byte[] ED25519_PKCS8_PREFIX = {
+      0x30, 0x2e, // SEQUENCE, 46 bytes
+      0x02, 0x01, 0x00, // version 0
+      0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, // AlgorithmIdentifier: OID 1.3.101.112 (Ed25519)
+      0x04, 0x22, 0x04, 0x20}; // OCTET STRING holding the 32-byte OCTET STRING CurvePrivateKey
 
   private NoteKeys() {}
 

@@ -1,7 +1,6 @@
 package dev.stele.client.protocol;
 
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * One signature line of a signed note: {@code "— <name> " + base64(keyId ‖ signature) + "\n"}
@@ -56,7 +55,7 @@ public final class NoteSignature {
     blob[2] = (byte) (keyId >>> 8);
     blob[3] = (byte) keyId;
     System.arraycopy(signature, 0, blob, 4, signature.length);
-    return SignedNote.SIGNATURE_PREFIX + name + " " + Base64.getEncoder().encodeToString(blob) + "\n";
+    return SignedNote.SIGNATURE_PREFIX + name + " " + Encodings.base64(blob) + "\n";
   }
 
   @Override

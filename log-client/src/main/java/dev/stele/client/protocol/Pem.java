@@ -2,12 +2,11 @@ package dev.stele.client.protocol;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
  * PEM (RFC 7468 textual encoding): strict parsing of one block or a chain of blocks, and the one
- * output layout the log stores (the layout of Go's {@code pem.Encode}, PROTOCOL.md section 3.1):
+ * output layout the log stores (the layout of Go's {@code pem.Encode}, docs/protocol.md section 3.1):
  *
  * <pre>
  * -----BEGIN TYPE-----\n
@@ -68,7 +67,7 @@ public final class Pem {
   /** Encodes one block in the canonical layout. */
   public static String encode(String type, byte[] bytes) {
     checkLabel(type);
-    String b64 = Base64.getEncoder().encodeToString(bytes);
+    String b64 = Encodings.base64(bytes);
     StringBuilder sb = new StringBuilder(b64.length() + b64.length() / LINE + 2 * type.length() + 40);
     sb.append(DASHES).append("BEGIN ").append(type).append(DASHES).append('\n');
     for (int i = 0; i < b64.length(); i += LINE) {

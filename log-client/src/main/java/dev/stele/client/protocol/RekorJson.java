@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Rekor v1 REST API's JSON documents (PROTOCOL.md section 2), as records whose fields are
+ * The Rekor v1 REST API's JSON documents (docs/protocol.md section 2), as records whose fields are
  * exactly the wire's (hex and base64 strings, integers), and the conversions to and from domain
  * types ({@link Hash}, bytes, {@link SignedNote}) that happen here and nowhere else.
  *

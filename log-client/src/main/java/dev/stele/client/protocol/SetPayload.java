@@ -2,10 +2,9 @@ package dev.stele.client.protocol;
 
 import dev.stele.merkle.Hash;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
- * The bytes a signed entry timestamp (SET) signs (PROTOCOL.md section 5): the RFC 8785
+ * The bytes a signed entry timestamp (SET) signs (docs/protocol.md section 5): the RFC 8785
  * canonical JSON of exactly four members,
  *
  * <pre>
@@ -32,7 +31,7 @@ public final class SetPayload {
   public static byte[] bytes(byte[] body, long integratedTime, Hash logId, long logIndex) {
     checkRange("integratedTime", integratedTime);
     checkRange("logIndex", logIndex);
-    String b64 = Base64.getEncoder().encodeToString(body);
+    String b64 = Encodings.base64(body);
     StringBuilder sb = new StringBuilder(b64.length() + 160);
     sb.append("{\"body\":\"").append(b64)
         .append("\",\"integratedTime\":").append(integratedTime)

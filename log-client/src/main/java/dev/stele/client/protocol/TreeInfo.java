@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The log's tree head as {@code GET /api/v1/log} gives it (PROTOCOL.md 2.4), in domain types.
+ * The log's tree head as {@code GET /api/v1/log} gives it (docs/protocol.md 2.4), in domain types.
  *
  * @param rootHash the root of the tree at {@code treeSize}
  * @param treeSize the number of leaves, non-negative

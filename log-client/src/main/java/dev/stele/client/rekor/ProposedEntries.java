@@ -1,17 +1,16 @@
 package dev.stele.client.rekor;
 
+import dev.stele.client.protocol.Encodings;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.protocol.RekorJson;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The proposed entries a client sends to {@code POST /api/v1/log/entries} (PROTOCOL.md 3.1,
+ * The proposed entries a client sends to {@code POST /api/v1/log/entries} (docs/protocol.md 3.1,
  * 3.2), exactly as the Sigstore clients send them.
  */
 public final class ProposedEntries {
@@ -31,9 +30,9 @@ public final class ProposedEntries {
     root.put("kind", "hashedrekord");
     ObjectNode spec = root.putObject("spec");
     spec.putObject("data").putObject("hash").put("algorithm", algorithm.rekorName())
-        .put("value", HexFormat.of().formatHex(digest));
+        .put("value", Encodings.hex(digest));
     ObjectNode sig = spec.putObject("signature");
-    sig.put("content", Base64.getEncoder().encodeToString(signature));
+    sig.put("content", Encodings.base64(signature));
     sig.putObject("publicKey").put("content", base64(pem));
     return RekorJson.write(root);
   }
@@ -56,6 +55,6 @@ public final class ProposedEntries {
   }
 
   private static String base64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    return Encodings.base64(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,45 +1,40 @@
 package dev.stele.client.rekor;
 
+import dev.stele.client.http.HttpException;
+import dev.stele.client.http.HttpTransport;
 import dev.stele.client.protocol.CanonicalEntry;
 import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.InvalidEntryException;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.client.protocol.TreeInfo;
-import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.proof.ConsistencyProof;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A client of the Rekor v1 REST API (PROTOCOL.md 2) over {@code java.net.http}.
+ * A client of the Rekor v1 REST API (docs/protocol.md 2) over the one {@link HttpTransport}.
  *
  * <ul>
- *   <li>Every call has a timeout. Failures to connect, timeouts, {@code 429} and {@code 5xx}
+ *   <li>Every call has deadlines. Failures to connect, deadlines, {@code 429} and {@code 5xx}
  *       answers are retried with exponential backoff and jitter, honouring {@code Retry-After};
- *       other errors are not retried. Submitting is safe to retry: the log deduplicates.
+ *       other errors are not retried. Every POST of the API may be retried: a submit is
+ *       deduplicated by the log, retrieve and search only read. Redirects are followed within
+ *       the log's origin only.
  *   <li>{@code 409 Conflict} on submit means "already recorded": the client follows
  *       {@code Location} (or, without one, the UUID it computed) and returns the existing entry.
  *   <li>Answers are checked against the question: a submitted or fetched entry must have the
@@ -55,12 +50,7 @@ public final class RekorClient {
   private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
   private final URI baseUrl;
-  private final HttpClient http;
-  private final Duration timeout;
-  private final int maxAttempts;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
-  private final Duration maxRetryAfter;
+  private final HttpTransport http;
 
   /**
    * A submitted entry and whether the log already had it.
@@ -79,15 +69,22 @@ public final class RekorClient {
   private RekorClient(Builder b) {
     String s = b.baseUrl.toString();
     this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    this.timeout = b.timeout;
-    this.maxAttempts = b.maxAttempts;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
-    this.maxRetryAfter = b.maxRetryAfter;
-    // HTTP/1.1, as every Rekor client speaks: the JDK 17 client's HTTP/2 (h2c upgrade) can leave
-    // a request hanging when the server sends GOAWAY, e.g. while it shuts down.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpTransport.Builder http = HttpTransport.builder()
+        .connectTimeout(b.connectTimeout)
+        .timeout(b.timeout)
+        .bodyTimeout(b.timeout)
+        .maxAttempts(b.maxAttempts)
+        .backoff(b.initialBackoff, b.maxBackoff)
+        .maxRetryAfter(b.maxRetryAfter)
+        .maxBodyBytes(MAX_BODY_BYTES)
+        .userAgent("stele-client");
+    if (b.token != null) {
+      http.bearerToken(this.baseUrl, b.token);
+    }
+    if (!b.trustRoots.isEmpty()) {
+      http.trustRoots(b.trustRoots);
+    }
+    this.http = http.build();
   }
 
   /** A builder for the log at {@code baseUrl}, e.g. {@code http://127.0.0.1:3000}. */
@@ -115,16 +112,14 @@ public final class RekorClient {
     } catch (InvalidEntryException e) {
       throw new IllegalArgumentException("the proposed entry is invalid: " + e.getMessage(), e);
     }
-    Answer r = send("submit an entry", () -> request(ENTRIES)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(proposedEntry)), 201, 409);
+    Answer r = send("submit an entry", postJson(uri(ENTRIES), proposedEntry), 201, 409);
     if (r.statusCode() == 201) {
       LoggedEntry e = entry(r, "the submitted entry");
       checkLeaf(e, expected.leafHash(), "the submitted entry");
       return new Submission(e, false);
     }
     // 409: already recorded. Location names it; without one, the UUID we computed does.
-    String id = r.headers().firstValue("Location")
+    String id = r.header("Location")
         .map(l -> l.substring(l.lastIndexOf('/') + 1))
         .orElse(expected.uuid());
     EntryId entryId;
@@ -158,7 +153,7 @@ public final class RekorClient {
 
   /** The entry with this ID, with a fresh proof; empty if the log does not have it. */
   public Optional<LoggedEntry> getByUuid(EntryId id) throws LogClientException {
-    Answer r = send("get entry " + id, () -> request(ENTRIES + "/" + id).GET(), 200, 404);
+    Answer r = send("get entry " + id, get(uri(ENTRIES + "/" + id)), 200, 404);
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -173,7 +168,7 @@ public final class RekorClient {
       throw new IllegalArgumentException("log index must be non-negative, got " + index);
     }
     Answer r = send("get entry at index " + index,
-        () -> request(ENTRIES + "?logIndex=" + index).GET(), 200, 404);
+        get(uri(ENTRIES + "?logIndex=" + index)), 200, 404);
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -204,9 +199,7 @@ public final class RekorClient {
     }
     byte[] query = RekorJson.write(new RekorJson.SearchLogQuery(
         uuids.isEmpty() ? null : uuids, indexes.isEmpty() ? null : indexes, null));
-    Answer r = send("retrieve entries", () -> request(ENTRIES + "/retrieve")
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(query)), 200);
+    Answer r = send("retrieve entries", postJson(uri(ENTRIES + "/retrieve"), query), 200);
     List<LoggedEntry> out;
     try {
       out = RekorJson.readEntries(r.body());
@@ -229,7 +222,7 @@ public final class RekorClient {
 
   /** The current tree head ({@code GET /api/v1/log}); its checkpoint is not verified here. */
   public TreeInfo logInfo() throws LogClientException {
-    Answer r = send("get the log info", () -> request("/api/v1/log").GET(), 200);
+    Answer r = send("get the log info", get(uri("/api/v1/log")), 200);
     try {
       return RekorJson.readLogInfo(r.body());
     } catch (FormatException e) {
@@ -243,7 +236,7 @@ public final class RekorClient {
       throw new IllegalArgumentException("need 0 <= firstSize <= lastSize, got " + firstSize + " and " + lastSize);
     }
     Answer r = send("get a consistency proof from " + firstSize + " to " + lastSize,
-        () -> request("/api/v1/log/proof?firstSize=" + firstSize + "&lastSize=" + lastSize).GET(), 200);
+        get(uri("/api/v1/log/proof?firstSize=" + firstSize + "&lastSize=" + lastSize)), 200);
     try {
       Map.Entry<Hash, List<Hash>> p = RekorJson.readConsistencyProof(r.body());
       return new Consistency(new ConsistencyProof(firstSize, lastSize, p.getValue()), p.getKey());
@@ -257,9 +250,7 @@ public final class RekorClient {
    */
   public List<String> searchIndex(RekorJson.SearchIndex query) throws LogClientException {
     byte[] json = RekorJson.write(query);
-    Answer r = send("search the index", () -> request("/api/v1/index/retrieve")
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json)), 200);
+    Answer r = send("search the index", postJson(uri("/api/v1/index/retrieve"), json), 200);
     String[] ids;
     try {
       ids = RekorJson.read(r.body(), String[].class);
@@ -278,9 +269,9 @@ public final class RekorClient {
 
   /** The log's public key ({@code GET /api/v1/log/publicKey}). Trust it only if you know it. */
   public PublicKey publicKey() throws LogClientException {
-    Answer r = send("get the log's public key", () -> request("/api/v1/log/publicKey").GET(), 200);
+    Answer r = send("get the log's public key", get(uri("/api/v1/log/publicKey")), 200);
     try {
-      return TrustRoot.parsePemKey(new String(r.body(), StandardCharsets.UTF_8));
+      return KeyMaterial.parsePublicKey(new String(r.body(), StandardCharsets.UTF_8));
     } catch (FormatException e) {
       throw malformed("the public key", r, e);
     }
@@ -288,108 +279,40 @@ public final class RekorClient {
 
   // ---- HTTP ----
 
-  private HttpRequest.Builder request(String pathAndQuery) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout)
-        .header("Accept", "application/json").header("User-Agent", "stele-client");
+  private URI uri(String pathAndQuery) {
+    return URI.create(baseUrl + pathAndQuery);
   }
 
-  @FunctionalInterface
-  private interface RequestMaker {
-    HttpRequest.Builder make();
+  private static HttpTransport.Request get(URI uri) {
+    return HttpTransport.Request.get(uri).header("Accept", "application/json");
   }
 
   /**
-   * Sends the request until it gets one of the {@code accepted} statuses, retrying network
-   * failures, 429 and 5xx up to {@code maxAttempts} times in all.
+   * A JSON POST. Every POST of this API may be sent again: a submit is deduplicated by the log
+   * (a repeat answers 409 with the entry), and retrieve and search only read.
    */
-  private Answer send(String what, RequestMaker maker, int... accepted) throws LogClientException {
-    HttpRequest request = maker.make().build();
-    for (int attempt = 1; ; attempt++) {
-      Answer r;
-      try {
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        r = new Answer(response.statusCode(), response.headers(), readLimited(response.body()));
-      } catch (IOException e) {
-        if (attempt >= maxAttempts) {
-          throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "cannot " + what + " at "
-              + baseUrl + " (" + attempt + " attempts): " + describe(e), e);
-        }
-        pause(backoff(attempt), what);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "interrupted while trying to " + what, e);
-      }
-      int status = r.statusCode();
-      for (int a : accepted) {
-        if (status == a) {
-          return r;
-        }
-      }
-      String serverMessage = serverMessage(r);
-      boolean retryable = status == 429 || status >= 500;
-      if (retryable && attempt < maxAttempts) {
-        Optional<Duration> retryAfter = retryAfter(r);
-        if (retryAfter.isPresent() && retryAfter.get().compareTo(maxRetryAfter) > 0) {
-          throw new LogClientException(LogClientException.Kind.STATUS, status, serverMessage, "cannot " + what
-              + ": the log answered " + status + " and asks to retry after " + retryAfter.get().toSeconds()
-              + " s, longer than the " + maxRetryAfter.toSeconds() + " s this client waits", null);
-        }
-        pause(retryAfter.orElse(backoff(attempt)), what);
-        continue;
-      }
-      throw new LogClientException(LogClientException.Kind.STATUS, status, serverMessage, "cannot " + what
-          + ": the log answered " + status + (serverMessage == null ? "" : ": " + serverMessage)
-          + (retryable ? " (after " + attempt + " attempts)" : ""), null);
-    }
+  private static HttpTransport.Request postJson(URI uri, byte[] json) {
+    return HttpTransport.Request.post(uri, "application/json", json).header("Accept", "application/json")
+        .retrySafe();
   }
 
-  /** Exponential backoff with jitter: a random duration in [d/2, d], d = initial * 2^(n-1), capped. */
-  private Duration backoff(int attempt) {
-    long base = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
-    long capped = Math.min(base, maxBackoff.toMillis());
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-  }
-
-  private static void pause(Duration d, String what) throws LogClientException {
+  /**
+   * Sends the request through the transport (which retries network failures, 429 and 5xx) and
+   * returns the answer if its status is one of {@code accepted}.
+   */
+  private Answer send(String what, HttpTransport.Request request, int... accepted) throws LogClientException {
+    HttpTransport.Response r;
     try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LogClientException(LogClientException.Kind.NETWORK, 0, null, "interrupted while trying to " + what, e);
+      r = http.send(request);
+    } catch (HttpException e) {
+      throw LogClientException.of(what, baseUrl, e);
     }
-  }
-
-  /** {@code Retry-After}: delay-seconds or an HTTP date (RFC 9110 10.2.3). */
-  static Optional<Duration> retryAfter(Answer r) {
-    Optional<String> v = r.headers().firstValue("Retry-After");
-    if (v.isEmpty()) {
-      return Optional.empty();
+    for (int a : accepted) {
+      if (r.status() == a) {
+        return new Answer(r);
+      }
     }
-    String s = v.get().trim();
-    if (s.matches("[0-9]{1,9}")) {
-      return Optional.of(Duration.ofSeconds(Long.parseLong(s)));
-    }
-    try {
-      Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME));
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** The {@code message} of a JSON error body, if there is one. */
-  private static String serverMessage(Answer r) {
-    if (r.body() == null || r.body().length == 0
-        || !r.headers().firstValue("Content-Type").orElse("").contains("json")) {
-      return null;
-    }
-    try {
-      RekorJson.ErrorBody e = RekorJson.read(r.body(), RekorJson.ErrorBody.class);
-      return e.message();
-    } catch (FormatException e) {
-      return null;
-    }
+    throw LogClientException.status(what, r);
   }
 
   private static LoggedEntry entry(Answer r, String what) throws LogClientException {
@@ -410,26 +333,29 @@ public final class RekorClient {
   }
 
   private static LogClientException malformed(String what, Answer r, Exception e) {
-    return new LogClientException(LogClientException.Kind.RESPONSE, r.statusCode(), null,
-        "the log's answer with " + what + " is malformed: " + e.getMessage(), e);
+    return LogClientException.malformed(what, r.statusCode(), e);
   }
 
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
-  }
+  /** An answer: status, headers and the whole body, as served. */
+  private static final class Answer {
+    private final HttpTransport.Response response;
+    private final byte[] body;
 
-  /** An answer: status, headers and the whole body. */
-  private record Answer(int statusCode, HttpHeaders headers, byte[] body) {}
+    Answer(HttpTransport.Response response) {
+      this.response = response;
+      this.body = response.body();
+    }
 
-  /** Reads at most {@value #MAX_BODY_BYTES} bytes; a longer body fails the call. */
-  private static byte[] readLimited(InputStream in) throws IOException {
-    try (in) {
-      byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (b.length > MAX_BODY_BYTES) {
-        throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
-      }
-      return b;
+    int statusCode() {
+      return response.status();
+    }
+
+    Optional<String> header(String name) {
+      return response.header(name);
+    }
+
+    byte[] body() {
+      return body;
     }
   }
 
@@ -447,6 +373,8 @@ public final class RekorClient {
     private Duration initialBackoff = Duration.ofMillis(250);
     private Duration maxBackoff = Duration.ofSeconds(8);
     private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private String token;
+    private List<X509Certificate> trustRoots = List.of();
 
     private Builder(URI baseUrl) {
       this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -486,6 +414,25 @@ public final class RekorClient {
     /** The longest {@code Retry-After} the client waits; a longer one fails the call (default 60 s). */
     public Builder maxRetryAfter(Duration value) {
       this.maxRetryAfter = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * A bearer token for a log that restricts writes (or reads): sent as {@code Authorization:
+     * Bearer} to the log's origin only, never over plain HTTP except to a loopback IP literal.
+     *
+     * @throws IllegalArgumentException if the log URL is plain HTTP to another host
+     */
+    public Builder bearerToken(String value) {
+      // Checked now, so that a misconfiguration fails before anything is sent.
+      HttpTransport.builder().bearerToken(baseUrl, value);
+      this.token = value;
+      return this;
+    }
+
+    /** TLS roots to trust besides the JDK's own, e.g. the CA of a private log. */
+    public Builder trustRoots(List<X509Certificate> roots) {
+      this.trustRoots = List.copyOf(roots);
       return this;
     }
 

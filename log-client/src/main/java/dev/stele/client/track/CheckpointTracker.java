@@ -4,6 +4,7 @@ import dev.stele.client.TrustedLog;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.verify.Checkpoints;
 import dev.stele.client.verify.EntryVerifier;
 import dev.stele.client.verify.Stage;
 import dev.stele.client.verify.VerificationException;
@@ -16,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SignatureException;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,11 +31,24 @@ import java.util.Optional;
  * <ul>
  *   <li>normal return: the checkpoint kept is now the log's latest (unchanged if the log has not
  *       grown);
- *   <li>{@link VerificationException} at {@link Stage#CHECKPOINT}: the new checkpoint is not
- *       validly signed by the log, or is not the log's; nothing changes;
- *   <li>{@link InconsistencyException}: a fork, a split view (same size, other root) or a rollback
- *       (smaller tree), with both signed checkpoints and the proof as evidence; nothing changes;
- *   <li>{@link IOException}: the source or the file failed; nothing changes.
+ *   <li>{@link VerificationException} at {@link Stage#CHECKPOINT}: the new checkpoint is not the
+ *       log's ({@link Checkpoints#verify}: signature, origin), or is of another tree of the log
+ *       than the one kept; nothing changes;
+ *   <li>{@link InconsistencyException}, with both signed checkpoints (and the proof, if there is
+ *       one) as evidence; nothing changes:
+ *       <ul>
+ *         <li>{@link InconsistencyException.Kind#ROLLBACK}: a validly signed checkpoint of a
+ *             smaller tree than the one kept. That alone decides it, before and whatever the
+ *             log answers next: a log that went back (restored from a backup, say) cannot prove
+ *             a tree it no longer has, and a log that still can has shown a tree head older
+ *             than one it already published. The tracker still asks for the proof, as evidence
+ *             only, and says in the message whether the log gave one and whether it holds;
+ *         <li>{@link InconsistencyException.Kind#SAME_SIZE_DIFFERENT_ROOT}: a split view;
+ *         <li>{@link InconsistencyException.Kind#FORK}: a larger tree that is not proven to
+ *             extend the one kept;
+ *       </ul>
+ *   <li>{@link IOException}: the source or the file failed (for a larger tree: no proof could be
+ *       had); nothing changes.
  * </ul>
  *
  * <p>The first checkpoint ever seen is accepted on its signature alone (there is nothing to be
@@ -134,45 +146,53 @@ public final class CheckpointTracker {
       }
       return new Update(previous, current);
     }
-    boolean rollback = next.size() < current.size();
-    Checkpoint small = rollback ? next : current;
-    Checkpoint large = rollback ? current : next;
-    ConsistencyProof proof = small.size() == 0 ? null : source.consistencyProof(small.size(), large.size());
+    if (next.size() < current.size()) {
+      throw rollback(note, next);
+    }
+    ConsistencyProof proof = current.size() == 0 ? null : source.consistencyProof(current.size(), next.size());
     if (proof != null) {
       try {
-        EntryVerifier.checkConsistency(small, large, proof);
+        EntryVerifier.checkConsistency(current, next, proof);
       } catch (VerificationException e) {
         throw inconsistency(InconsistencyException.Kind.FORK, note, next, proof, "the log's checkpoint at size "
-            + next.size() + " is not consistent with the one kept at size " + current.size() + ": " + e.getMessage());
+            + next.size() + " is not consistent with the one kept at size " + current.size() + ": " + e.reason());
       }
-    }
-    if (rollback) {
-      throw inconsistency(InconsistencyException.Kind.ROLLBACK, note, next, proof, "the log went back from size "
-          + current.size() + " (kept) to " + next.size() + (proof == null ? "" : " (the smaller tree is a prefix)"));
     }
     store(note, next);
     return new Update(previous, next);
   }
 
+  /**
+   * A validly signed smaller tree: a rollback. The proof that the smaller tree is a prefix of the
+   * kept one is asked for as evidence only; whether it comes, and whether it holds, is said in
+   * the message and changes nothing.
+   */
+  private InconsistencyException rollback(SignedNote note, Checkpoint next) {
+    ConsistencyProof proof = null;
+    String about;
+    if (next.size() == 0) {
+      about = " (the empty tree)";
+    } else {
+      try {
+        proof = source.consistencyProof(next.size(), current.size());
+        EntryVerifier.checkConsistency(next, current, proof);
+        about = "; the log still proves the smaller tree a prefix of the kept one";
+      } catch (VerificationException e) {
+        about = "; the log's proof that the smaller tree is a prefix of the kept one fails too: " + e.reason();
+      } catch (IOException e) {
+        about = "; the log gives no proof that the smaller tree is a prefix of the kept one (" + e.getMessage() + ")";
+      }
+    }
+    return inconsistency(InconsistencyException.Kind.ROLLBACK, note, next, proof, "the log went back from size "
+        + current.size() + " (kept) to " + next.size() + about);
+  }
+
   private Checkpoint verify(SignedNote note, String what) throws VerificationException {
     try {
-      note.verify(List.of(log.noteVerifier()));
-    } catch (SignatureException e) {
-      throw new VerificationException(Stage.CHECKPOINT, what + " is not signed by "
-          + log.noteVerifier().keyName() + ": " + e.getMessage(), e);
+      return Checkpoints.verify(note, log);
+    } catch (VerificationException e) {
+      throw new VerificationException(Stage.CHECKPOINT, what + ": " + e.reason(), e);
     }
-    Checkpoint c;
-    try {
-      c = Checkpoint.parse(note.text());
-    } catch (FormatException e) {
-      throw new VerificationException(Stage.CHECKPOINT, what + ": " + e.getMessage(), e);
-    }
-    String name = log.checkpointName();
-    if (!c.origin().equals(name) && !c.origin().startsWith(name + " - ")) {
-      throw new VerificationException(Stage.CHECKPOINT, what + " has origin '" + c.origin()
-          + "', not the log '" + name + "'");
-    }
-    return c;
   }
 
   private InconsistencyException inconsistency(InconsistencyException.Kind kind, SignedNote note, Checkpoint next,

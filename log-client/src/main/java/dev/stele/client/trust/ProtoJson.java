@@ -1,19 +1,20 @@
 package dev.stele.client.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.FormatException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Reading the protobuf JSON mapping (proto3 "JSON Mapping") in which Sigstore writes trusted
- * roots and bundles: {@code bytes} as base64 (standard or URL-safe, padding optional), 64-bit
+ * roots and bundles: {@code bytes} as base64 (standard or URL-safe, padding optional; decoded by
+ * {@link Encodings#protobufBase64}), 64-bit
  * integers as decimal strings (numbers accepted), {@code Timestamp} as RFC 3339 text, field names
  * in lowerCamelCase (the original snake_case accepted too), and a field left out meaning its zero
  * value. Unknown fields are ignored, as protobuf JSON readers of these formats do, so that newer
@@ -117,22 +118,12 @@ public final class ProtoJson {
     return Optional.of(base64(path(where, name), v.get().textValue()));
   }
 
-  /** Decodes protobuf JSON {@code bytes}: standard or URL-safe base64, padding optional. */
+  /**
+   * Decodes protobuf JSON {@code bytes}: standard or URL-safe base64, padding optional (the
+   * rules of {@link Encodings#protobufBase64}, which does the work).
+   */
   public static byte[] base64(String where, String text) throws FormatException {
-    String t = text;
-    if (t.indexOf('-') >= 0 || t.indexOf('_') >= 0) {
-      t = t.replace('-', '+').replace('_', '/');
-    }
-    int pad = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
-    // Padding, when present, completes the last group of four; only unpadded text gets it added.
-    if ((t.length() - pad) % 4 == 1 || (pad > 0 && t.length() % 4 != 0)) {
-      throw new FormatException(where + " is not base64 (impossible length " + text.length() + ")");
-    }
-    try {
-      return Base64.getDecoder().decode(t.length() % 4 == 0 ? t : t + "==".substring(0, 4 - t.length() % 4));
-    } catch (IllegalArgumentException e) {
-      throw new FormatException(where + " is not base64: " + e.getMessage());
-    }
+    return Encodings.protobufBase64(where, text);
   }
 
   /**

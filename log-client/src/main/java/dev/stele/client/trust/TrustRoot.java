@@ -5,28 +5,21 @@ import dev.stele.client.TrustedLog;
 import dev.stele.client.ValidityPeriod;
 import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.protocol.Der;
 import dev.stele.client.protocol.FormatException;
-import dev.stele.client.protocol.Pem;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.merkle.Hash;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.DERNull;
 
 /**
  * What a verifier trusts: transparency logs (their keys, log IDs and validity periods) and
@@ -72,20 +65,6 @@ public final class TrustRoot {
    */
   public static TrustRoot forLogKey(URI baseUrl, PublicKey key) throws InvalidKeyException {
     return of(List.of(TrustedLog.rekorV1(baseUrl, key, ValidityPeriod.ALWAYS)), List.of());
-  }
-
-  /**
-   * Parses the PEM {@code PUBLIC KEY} of one log, as {@code GET /api/v1/log/publicKey} serves it.
-   *
-   * @throws FormatException if the text is not one PEM public key of a supported type
-   */
-  public static PublicKey parsePemKey(String pem) throws FormatException {
-    Pem.Block block = Pem.decodeSingle(pem, "PUBLIC KEY");
-    try {
-      return PublicKeys.fromDer(block.bytes());
-    } catch (InvalidKeyException e) {
-      throw new FormatException("log public key: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -177,7 +156,9 @@ public final class TrustRoot {
         out.add(TrustedLog.of(baseUrl, key, logId, validity));
       } catch (FormatException | InvalidKeyException | IllegalArgumentException e) {
         if (strict) {
-          throw new FormatException(where + ": " + e.getMessage(), e);
+          // A FormatException names its own path; the others do not.
+          throw e instanceof FormatException ? (FormatException) e
+              : new FormatException(where + ": " + e.getMessage(), e);
         }
         // A CT log whose key this library cannot use: SCTs are not checked, so it is not needed.
       }
@@ -192,21 +173,15 @@ public final class TrustRoot {
   private static PublicKey key(String details, byte[] raw, String where)
       throws FormatException, InvalidKeyException {
     PublicKey key;
+    String rawWhere = where + ".rawBytes";
     if (details.startsWith("PKCS1_RSA_")) {
       try {
-        key = PublicKeys.fromDer(raw);
-      } catch (InvalidKeyException notSpki) {
-        byte[] spki;
-        try {
-          spki = new SubjectPublicKeyInfo(
-              new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), raw).getEncoded();
-        } catch (IOException e) {
-          throw new InvalidKeyException("malformed PKCS#1 RSA key", e);
-        }
-        key = PublicKeys.fromDer(spki);
+        key = Der.publicKey(rawWhere, raw);
+      } catch (FormatException notSpki) {
+        key = Der.pkcs1RsaPublicKey(rawWhere, raw);
       }
     } else {
-      key = PublicKeys.fromDer(raw);
+      key = Der.publicKey(rawWhere, raw);
     }
     KeyType type = PublicKeys.typeOf(key);
     boolean matches;
@@ -267,29 +242,11 @@ public final class TrustRoot {
       List<X509Certificate> parsed = new ArrayList<>(certs.size());
       for (int c = 0; c < certs.size(); c++) {
         String cw = where + ".certChain.certificates[" + c + "]";
-        parsed.add(certificate(ProtoJson.bytes(ProtoJson.requireObject(certs.get(c), cw), "rawBytes", cw), cw));
+        parsed.add(Der.certificate(cw, ProtoJson.bytes(ProtoJson.requireObject(certs.get(c), cw), "rawBytes", cw)));
       }
       out.add(new CertificateAuthority(subject, uri, parsed, validity(ca, where)));
     }
     return out;
-  }
-
-  /**
-   * Parses one DER certificate, rejecting trailing bytes.
-   *
-   * @throws FormatException naming {@code where}
-   */
-  public static X509Certificate certificate(byte[] der, String where) throws FormatException {
-    try {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
-      if (!Arrays.equals(cert.getEncoded(), der)) {
-        throw new FormatException(where + " has bytes after its DER certificate");
-      }
-      return cert;
-    } catch (CertificateException | RuntimeException e) {
-      throw new FormatException(where + " is not a DER X.509 certificate: " + e.getMessage());
-    }
   }
 
   private static ValidityPeriod validity(JsonNode holder, String where) throws FormatException {

@@ -1,9 +1,9 @@
 package dev.stele.client.verify;
 
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.crypto.HashAlgorithm;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,7 +61,7 @@ public sealed interface Artifact permits Artifact.Digest, Artifact.Dsse {
     /** {@code "<algorithm>:<hex>"}. */
     @Override
     public String toString() {
-      return algorithm.rekorName() + ":" + HexFormat.of().formatHex(digest);
+      return algorithm.rekorName() + ":" + Encodings.hex(digest);
     }
   }
 

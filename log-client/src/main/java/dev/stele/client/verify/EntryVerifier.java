@@ -1,10 +1,11 @@
 package dev.stele.client.verify;
 
+import dev.stele.client.protocol.Encodings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.TrustedLog;
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.PublicKeys;
-import dev.stele.client.crypto.SignatureVerifiers;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.DsseBody;
 import dev.stele.client.protocol.EntryBody;
@@ -17,7 +18,6 @@ import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.OtherBody;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SetPayload;
-import dev.stele.client.protocol.SignedNote;
 import dev.stele.client.trust.ProtoJson;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
@@ -31,10 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.SignatureException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -54,9 +52,9 @@ import java.util.Optional;
  *   <li>{@link Stage#INCLUSION}: leaf = {@code Rfc6962.hashLeaf(body)}; the proof leads from it at
  *       the proof's index to the proof's root ({@link ProofVerifier}, which checks {@code index <
  *       size} and the exact proof length first);
- *   <li>{@link Stage#CHECKPOINT}: the checkpoint carries a valid signature by the log (name = the
- *       log's host, key ID, signature), its origin is the log's, and its size <em>and</em> root
- *       are the proof's;
+ *   <li>{@link Stage#CHECKPOINT}: the checkpoint is the log's ({@link Checkpoints#verify}: a
+ *       valid signature by the log under its name and key ID, the log's origin), and its size
+ *       <em>and</em> root are the proof's ({@link Checkpoints#checkTreeHead});
  *   <li>{@link Stage#TIMESTAMP}: the SET verifies over {@link SetPayload#bytes}; only now is the
  *       integrated time trusted;
  *   <li>{@link Stage#CERTIFICATE}: a signing certificate chains to a trusted CA at that signed
@@ -72,6 +70,8 @@ public final class EntryVerifier {
   private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
   private final TrustRoot trust;
+  /** Parsed signer keys: the same signers sign many of the entries one verifier sees. */
+  private final VerifierCache keys = new VerifierCache(VerifierCache.DEFAULT_CAPACITY);
 
   public EntryVerifier(TrustRoot trust) {
     this.trust = java.util.Objects.requireNonNull(trust, "trust");
@@ -149,7 +149,7 @@ public final class EntryVerifier {
 
   // ---- 1. artifact ----
 
-  private static Logged checkArtifact(byte[] bodyBytes, Artifact artifact) throws VerificationException {
+  private Logged checkArtifact(byte[] bodyBytes, Artifact artifact) throws VerificationException {
     EntryBody body;
     try {
       body = EntryKinds.parseBody(bodyBytes);
@@ -186,7 +186,7 @@ public final class EntryVerifier {
         + ", but the artifact (" + artifact + ") needs " + wanted);
   }
 
-  private static KeyMaterial checkHashedRekord(HashedRekordBody body, Artifact.Digest artifact)
+  private KeyMaterial checkHashedRekord(HashedRekordBody body, Artifact.Digest artifact)
       throws VerificationException {
     byte[] digest = body.digest();
     if (!artifact.matches(body.algorithm(), digest)) {
@@ -196,7 +196,7 @@ public final class EntryVerifier {
     }
     KeyMaterial key = body.key();
     try {
-      SignatureVerifiers.forDigest(key.publicKey(), body.algorithm()).verify(body.signature(), digest);
+      keys.forDigest(key.publicKey(), body.algorithm()).verify(body.signature(), digest);
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged signature over " + artifact
           + " does not verify under the logged " + key.describe() + ": " + e.getMessage(), e);
@@ -204,7 +204,7 @@ public final class EntryVerifier {
     return key;
   }
 
-  private static KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
+  private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
       KeyMaterial key, String kind) throws VerificationException {
     DsseEnvelope envelope = dsse.envelope();
     byte[] payload = envelope.payload();
@@ -223,7 +223,7 @@ public final class EntryVerifier {
           "the envelope's signature is not the one the log recorded");
     }
     try {
-      SignatureVerifiers.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
+      keys.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the envelope signature does not verify"
           + " under the logged " + key.describe() + ": " + e.getMessage(), e);
@@ -234,8 +234,8 @@ public final class EntryVerifier {
     return key;
   }
 
-  /** intoto 0.0.2 (PROTOCOL.md 3.3): signatures are base64 of the base64 signature text. */
-  private static KeyMaterial checkIntoto(OtherBody body, Artifact.Dsse dsse, String kind)
+  /** intoto 0.0.2 (docs/protocol.md 3.3): signatures are base64 of the base64 signature text. */
+  private KeyMaterial checkIntoto(OtherBody body, Artifact.Dsse dsse, String kind)
       throws VerificationException {
     try {
       JsonNode content = ProtoJson.object(body.spec(), "content", "spec");
@@ -277,7 +277,7 @@ public final class EntryVerifier {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the in-toto statement is not JSON", e);
     }
     String alg = subject.algorithm().rekorName();
-    String hex = HexFormat.of().formatHex(subject.digest());
+    String hex = Encodings.hex(subject.digest());
     List<String> seen = new ArrayList<>();
     for (JsonNode s : statement.path("subject")) {
       for (Iterator<Map.Entry<String, JsonNode>> it = s.path("digest").fields(); it.hasNext(); ) {
@@ -353,35 +353,12 @@ public final class EntryVerifier {
 
   // ---- 6. checkpoint ----
 
+  /** The checkpoint is the log's ({@link Checkpoints#verify}) and signs the proof's tree head. */
   private static Checkpoint checkCheckpoint(Inclusion inclusion, TrustedLog log)
       throws VerificationException {
-    SignedNote note = inclusion.checkpoint();
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.parse(note.text());
-    } catch (FormatException e) {
-      throw new VerificationException(Stage.CHECKPOINT, e.getMessage(), e);
-    }
-    try {
-      note.verify(List.of(log.noteVerifier()));
-    } catch (SignatureException e) {
-      throw new VerificationException(Stage.CHECKPOINT, "not signed by " + log.noteVerifier().keyName()
-          + ": " + e.getMessage(), e);
-    }
-    String name = log.checkpointName();
-    if (!checkpoint.origin().equals(name) && !checkpoint.origin().startsWith(name + " - ")) {
-      throw new VerificationException(Stage.CHECKPOINT, "origin '" + checkpoint.origin()
-          + "' is not the log '" + name + "'");
-    }
+    Checkpoint checkpoint = Checkpoints.verify(inclusion.checkpoint(), log);
     InclusionProof proof = inclusion.proof();
-    if (checkpoint.size() != proof.treeSize()) {
-      throw new VerificationException(Stage.CHECKPOINT, "tree size " + checkpoint.size()
-          + " differs from the inclusion proof's tree size " + proof.treeSize());
-    }
-    if (!checkpoint.root().equals(inclusion.rootHash())) {
-      throw new VerificationException(Stage.CHECKPOINT, "root " + checkpoint.root().hex() + " at size "
-          + checkpoint.size() + " differs from the inclusion proof's root " + inclusion.rootHash().hex());
-    }
+    Checkpoints.checkTreeHead(checkpoint, proof.treeSize(), inclusion.rootHash(), "the inclusion proof's");
     return checkpoint;
   }
 

@@ -284,6 +284,59 @@ class CliTest {
   }
 
   @Test
+  void logInfo_rolledBackLog_exits19WithEvidence_andKeepsTheState() throws Exception {
+    Path key = keygen("signer");
+    signBlob(key);
+    Files.writeString(artifact, "two");
+    signBlob(key);
+    // The state holds a validly signed checkpoint of size 5: the log (now at 2) has gone back,
+    // and cannot prove 2 -> 5 (it answers 400), which is no reason to call it a network error.
+    TestLog before = new TestLog(server.url(), server.log().keyPair(), server.log().treeId());
+    for (int i = 0; i < 5; i++) {
+      before.append(("entry " + i).getBytes(), 1L);
+    }
+    String kept = before.checkpoint(5);
+    Path state = dir.resolve("checkpoint");
+    Files.writeString(state, kept);
+    Cli.Run r = run(concat(new String[] {"log", "info", "--state", state.toString()}, logArgs()));
+    assertEquals(ExitCode.ROLLBACK.code, r.code(), r.toString());
+    assertEquals(19, r.code());
+    assertTrue(r.err().contains("the log rolled back: it signs tree size 2, smaller than the size 5 of the"
+        + " checkpoint kept in " + state), r.toString());
+    assertTrue(r.err().contains("evidence: checkpoint kept:\n" + kept), r.toString());
+    assertTrue(r.err().contains("evidence: checkpoint received:"), r.toString());
+    assertEquals(kept, Files.readString(state), "the state file must not change");
+  }
+
+  @Test
+  void logInfo_treeHeadContradictingItsCheckpoint_exits13() throws Exception {
+    Path key = keygen("signer");
+    signBlob(key);
+    TestLog log = server.log();
+    dev.stele.client.protocol.TreeInfo lying = new dev.stele.client.protocol.TreeInfo(log.checkpointAt(1).root(), 2,
+        TestLog.note(log.checkpoint(1)), log.treeId(), java.util.List.of());
+    server.script(new TestLogServer.Scripted(200, Map.of(),
+        new String(dev.stele.client.protocol.RekorJson.writeLogInfo(lying), java.nio.charset.StandardCharsets.UTF_8)));
+    Cli.Run r = run(concat(new String[] {"log", "info"}, logArgs()));
+    assertEquals(ExitCode.CHECKPOINT.code, r.code(), r.toString());
+    assertTrue(r.err().contains("tree size 1 differs from the log info's tree size 2"), r.toString());
+  }
+
+  @Test
+  void logInfo_checkpointOfAnotherOrigin_exits13() throws Exception {
+    TestLog log = server.log();
+    String other = log.sign(new dev.stele.client.protocol.Checkpoint("elsewhere.test - 1", 0,
+        dev.stele.merkle.Rfc6962.EMPTY_ROOT));
+    dev.stele.client.protocol.TreeInfo info = new dev.stele.client.protocol.TreeInfo(dev.stele.merkle.Rfc6962.EMPTY_ROOT,
+        0, TestLog.note(other), log.treeId(), java.util.List.of());
+    server.script(new TestLogServer.Scripted(200, Map.of(),
+        new String(dev.stele.client.protocol.RekorJson.writeLogInfo(info), java.nio.charset.StandardCharsets.UTF_8)));
+    Cli.Run r = run(concat(new String[] {"log", "info"}, logArgs()));
+    assertEquals(ExitCode.CHECKPOINT.code, r.code(), r.toString());
+    assertTrue(r.err().contains("origin 'elsewhere.test - 1'"), r.toString());
+  }
+
+  @Test
   void logGet_byUuidAndIndex_andProof() throws Exception {
     Path key = keygen("signer");
     signBlob(key);

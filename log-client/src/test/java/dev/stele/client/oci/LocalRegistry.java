@@ -80,6 +80,11 @@ public final class LocalRegistry implements AutoCloseable {
    * {@code auth: token}: it verifies the token's signature against the server's certificate).
    */
   public static LocalRegistry startWithTokenAuth(TokenServer tokens) throws IOException {
+    return startWithTokenAuth(tokens, tokens.realm());
+  }
+
+  /** {@link #startWithTokenAuth(TokenServer)} with the realm URL the registry names in its challenges. */
+  public static LocalRegistry startWithTokenAuth(TokenServer tokens, String realm) throws IOException {
     return start("""
         auth:
           token:
@@ -87,7 +92,7 @@ public final class LocalRegistry implements AutoCloseable {
             service: %s
             issuer: %s
             rootcertbundle: %s
-        """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificateBundle()),
+        """.formatted(realm, TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificateBundle()),
         null, tokens.credentials());
   }
 

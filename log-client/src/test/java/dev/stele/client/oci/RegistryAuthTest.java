@@ -136,4 +136,75 @@ class RegistryAuthTest {
       }
     }
   }
+
+  /**
+   * Credentials, and tokens got with them, go only to the registry's own host. "Another host"
+   * here is the same loopback server under the name {@code localhost}, while the registry is
+   * addressed as {@code 127.0.0.1}: to the client these are different hosts.
+   */
+  @Nested
+  class CredentialsStayWithTheRegistry {
+    @Test
+    void tokenRealmOnAnotherHost_isAskedWithoutCredentials() throws Exception {
+      try (TokenServer tokens = TokenServer.start(new Credentials("bob", "token-pass"));
+          LocalRegistry registry = LocalRegistry.startWithTokenAuth(tokens, tokens.realm("localhost"))) {
+        RegistryException e = assertThrows(RegistryException.class,
+            () -> registry.client().resolve(registry.reference("demo/elsewhere:v1")));
+        assertEquals(Reason.UNAUTHORIZED, e.reason(), e.getMessage());
+        assertTrue(tokens.requests() > 0, "the token service was asked");
+        assertEquals(0, tokens.authorizedRequests(), "no request to the other host carried credentials");
+        assertTrue(e.getMessage().contains("the credentials for " + registry.address()
+            + " are sent only to its own host, not to localhost"), e.getMessage());
+      }
+    }
+
+    @Test
+    void tokenRealmOnAnotherHost_trustedByTheOperator_getsTheCredentials() throws Exception {
+      try (TokenServer tokens = TokenServer.start(new Credentials("bob", "token-pass"));
+          LocalRegistry registry = LocalRegistry.startWithTokenAuth(tokens, tokens.realm("localhost"))) {
+        // The realm is plain HTTP to a name, so the operator also accepts plain HTTP for this registry.
+        RegistryClient client = RegistryClient.builder().credentials(registry.address(), tokens.credentials())
+            .insecureRegistry(registry.address()).trustTokenHost(registry.address(), "localhost").build();
+        RegistryException e = assertThrows(RegistryException.class,
+            () -> client.resolve(registry.reference("demo/elsewhere:v1")));
+        assertEquals(Reason.NOT_FOUND, e.reason(), e.getMessage());
+        assertTrue(tokens.authorizedRequests() > 0, "the trusted token host got the credentials");
+      }
+    }
+
+    @Test
+    void uploadLocationOnAnotherHost_getsNoCredentials() throws Exception {
+      try (LocalRegistry registry = LocalRegistry.startWithBasicAuth("alice", "s3cret-pass");
+          TamperingProxy proxy = TamperingProxy.in(registry.address())) {
+        int proxyPort = Integer.parseInt(proxy.address().substring(proxy.address().lastIndexOf(':') + 1));
+        // The registry opens the upload; the proxy moves its Location to "localhost".
+        proxy.rewrite((method, path, answer) -> {
+          List<String> location = answer.headers().get("Location");
+          if (!method.equals("POST") || location == null) {
+            return answer;
+          }
+          java.net.URI original = java.net.URI.create(location.get(0));
+          return answer.withHeader("Location", "http://localhost:" + proxyPort + original.getRawPath()
+              + (original.getRawQuery() != null ? "?" + original.getRawQuery() : ""));
+        });
+        RegistryClient client = RegistryClient.builder()
+            .credentials(proxy.address(), new Credentials("alice", "s3cret-pass")).build();
+        Repository repo = proxy.repository("demo/upload");
+        RegistryException e = assertThrows(RegistryException.class,
+            () -> client.pushBlob(repo, "content".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Reason.UNAUTHORIZED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("it is not the registry's host 127.0.0.1, so no credentials are sent"),
+            e.getMessage());
+
+        List<TamperingProxy.Received> received = proxy.received();
+        TamperingProxy.Received opened = received.stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b)
+            .orElseThrow();
+        assertTrue(opened.authorized(), "the registry's own host gets the credentials: " + received);
+        List<TamperingProxy.Received> puts = received.stream().filter(r -> r.method().equals("PUT")).toList();
+        assertEquals(1, puts.size(), received.toString());
+        assertEquals("localhost:" + proxyPort, puts.get(0).host());
+        assertTrue(!puts.get(0).authorized(), "the upload on another host got no credentials: " + puts);
+      }
+    }
+  }
 }

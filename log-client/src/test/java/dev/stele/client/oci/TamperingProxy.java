@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A decorator in front of a real registry that forwards every request and lets a test rewrite
@@ -34,6 +35,9 @@ public final class TamperingProxy implements AutoCloseable {
     }
   }
 
+  /** One request as the proxy received it: what a test checks to see who was sent what. */
+  public record Received(String method, String host, String path, boolean authorized) {}
+
   /** Rewrites one answer; {@code path} is the request path, e.g. {@code /v2/demo/hello/manifests/v1}. */
   public interface Rewriter {
     Answer rewrite(String method, String path, Answer answer) throws IOException;
@@ -47,6 +51,7 @@ public final class TamperingProxy implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String upstream;
   private volatile Rewriter rewriter = (method, path, answer) -> answer;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
 
   private TamperingProxy(String upstream) throws IOException {
     this.upstream = upstream;
@@ -72,10 +77,17 @@ public final class TamperingProxy implements AutoCloseable {
     this.rewriter = value;
   }
 
+  /** Every request received so far, in order. */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] requestBody = exchange.getRequestBody().readAllBytes();
       String method = exchange.getRequestMethod();
+      received.add(new Received(method, exchange.getRequestHeaders().getFirst("Host"),
+          exchange.getRequestURI().getRawPath(), exchange.getRequestHeaders().containsKey("Authorization")));
       URI target = URI.create("http://" + upstream + exchange.getRequestURI().getRawPath()
           + (exchange.getRequestURI().getRawQuery() != null ? "?" + exchange.getRequestURI().getRawQuery() : ""));
       HttpRequest.Builder request = HttpRequest.newBuilder(target).method(method,

@@ -52,6 +52,7 @@ public final class TokenServer implements AutoCloseable {
   private final Path dir;
   private final Credentials credentials;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger authorized = new AtomicInteger();
   private final List<String> scopes = Collections.synchronizedList(new ArrayList<>());
 
   private TokenServer(Credentials credentials) throws Exception {
@@ -79,7 +80,12 @@ public final class TokenServer implements AutoCloseable {
   }
 
   public String realm() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    return realm("127.0.0.1");
+  }
+
+  /** The realm under another name for this server, e.g. {@code localhost}: another host to a client. */
+  public String realm(String host) {
+    return "http://" + host + ":" + server.getAddress().getPort() + "/token";
   }
 
   public Path certificateBundle() {
@@ -95,6 +101,11 @@ public final class TokenServer implements AutoCloseable {
     return requests.get();
   }
 
+  /** How many token requests carried an {@code Authorization} header. */
+  public int authorizedRequests() {
+    return authorized.get();
+  }
+
   /** The scope parameters of every request, in order. */
   public List<String> scopes() {
     synchronized (scopes) {
@@ -105,6 +116,9 @@ public final class TokenServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       requests.incrementAndGet();
+      if (exchange.getRequestHeaders().containsKey("Authorization")) {
+        authorized.incrementAndGet();
+      }
       String service = null;
       List<String> wanted = new ArrayList<>();
       String query = exchange.getRequestURI().getRawQuery();

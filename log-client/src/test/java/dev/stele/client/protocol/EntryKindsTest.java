@@ -132,7 +132,7 @@ class EntryKindsTest {
         "signature does not verify under the given certificate's public key");
   }
 
-  /** The stored PEM is re-encoded: differently wrapped PEMs give the same leaf (PROTOCOL.md 2.2). */
+  /** The stored PEM is re-encoded: differently wrapped PEMs give the same leaf (docs/protocol.md 2.2). */
   @Test
   void hashedRekord_pemReencoded_sameLeafForDifferentWrapping() throws Exception {
     KeyPair pair = TestKeys.p256();
@@ -200,7 +200,7 @@ class EntryKindsTest {
         {edited(good, p -> ((ObjectNode) p.at("/spec/data/hash")).put("value", value.substring(1))), "data.hash.value must be 64 hex digits for sha256, got 63"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/data/hash")).put("value", "g" + value.substring(1))), "data.hash.value must be hexadecimal, found 'g' at position 0"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/data/hash")).put("algorithm", "sha384")), "data.hash.value must be 96 hex digits for sha384, got 64"},
-        {edited(good, p -> ((ObjectNode) p.at("/spec/signature")).put("content", "not base64!")), "signature.content is not padded standard base64"},
+        {edited(good, p -> ((ObjectNode) p.at("/spec/signature")).put("content", "not base64!")), "signature.content is not standard base64: ' ' at position 3 is not a base64 character"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/signature")).put("content", "")), "signature.content is empty"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/signature")).remove("publicKey")), "signature.publicKey is missing"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/signature/publicKey")).put("content", b64("hello"))), "signature.publicKey.content: PEM: unexpected text outside a block at line 1"},
@@ -314,7 +314,7 @@ class EntryKindsTest {
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, sig, otherSig))), "envelope signature 2 of 2 does not verify"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/other", payload, sig))), "does not verify"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers")), "proposedContent.verifiers is empty"},
-        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers").add("%%%")), "proposedContent.verifiers[0] is not padded standard base64"},
+        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers").add("%%%")), "proposedContent.verifiers[0] is not standard base64: '%' at position 0 is not a base64 character"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers").add(b64("-----BEGIN X-----\nAAAA\n-----END X-----\n"))), "proposedContent.verifiers[0]: expected one PEM PUBLIC KEY block"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).remove("envelope")), "proposedContent.envelope is missing"},
         {edited(good, p -> p.put("apiVersion", "0.0.2")), "unsupported apiVersion '0.0.2' for kind dsse; supported: 0.0.1"},

@@ -9,7 +9,9 @@ import dev.stele.client.TestLog;
 import dev.stele.client.TestLogServer;
 import dev.stele.client.TrustedLog;
 import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.RekorJson;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.protocol.TreeInfo;
 import dev.stele.client.rekor.RekorClient;
 import dev.stele.client.verify.Stage;
 import dev.stele.client.verify.VerificationException;
@@ -136,7 +138,74 @@ class CheckpointTrackerTest {
     InconsistencyException e = assertThrows(InconsistencyException.class, t::update);
     assertEquals(InconsistencyException.Kind.ROLLBACK, e.kind());
     assertTrue(e.getMessage().contains("from size 7 (kept) to 4"), e.getMessage());
+    assertTrue(e.getMessage().contains("still proves the smaller tree a prefix"), e.getMessage());
+    assertEquals(4, e.proof().orElseThrow().size1(), "the proof is kept as evidence");
+    assertEquals(7, e.proof().orElseThrow().size2());
     assertEquals(7, t.current().orElseThrow().size());
+  }
+
+  @Test
+  void update_rollbackTheLogCannotProve_isStillARollback_withBothSignedCheckpoints() throws Exception {
+    grow(7);
+    tracker().update();
+    String kept = log.checkpoint(7);
+    latest.set(log.checkpoint(4));
+    // A log restored from a backup of size 4 has no tree of size 7 to prove anything against.
+    CheckpointTracker restored = new CheckpointTracker(trusted(), new CheckpointSource() {
+      @Override
+      public SignedNote latestCheckpoint() {
+        return TestLog.note(latest.get());
+      }
+
+      @Override
+      public ConsistencyProof consistencyProof(long size1, long size2) throws IOException {
+        throw new IOException("lastSize(" + size2 + ") is beyond the tree");
+      }
+    }, dir.resolve("state").resolve("checkpoint"));
+    InconsistencyException e = assertThrows(InconsistencyException.class, restored::update);
+    assertEquals(InconsistencyException.Kind.ROLLBACK, e.kind());
+    assertTrue(e.proof().isEmpty());
+    assertTrue(e.getMessage().contains("gives no proof") && e.getMessage().contains("beyond the tree"), e.getMessage());
+    assertEquals(kept, e.previousNote());
+    assertEquals(log.checkpoint(4), e.newNote());
+    assertEquals(4, e.next().size());
+    assertEquals(7, tracker().current().orElseThrow().size(), "the kept checkpoint must not change");
+  }
+
+  @Test
+  void update_rollbackToAnotherHistory_isARollback_withTheFailingProof() throws Exception {
+    grow(6);
+    CheckpointTracker t = tracker();
+    t.update();
+    TestLog other = new TestLog(URI.create("https://log.test"), log.keyPair(), log.treeId());
+    for (int i = 0; i < 3; i++) {
+      other.append(("other " + i).getBytes(StandardCharsets.UTF_8), 1_790_000_000L);
+    }
+    latest.set(other.checkpoint(3));
+    InconsistencyException e = assertThrows(InconsistencyException.class, t::update);
+    assertEquals(InconsistencyException.Kind.ROLLBACK, e.kind());
+    assertTrue(e.getMessage().contains("fails too"), e.getMessage());
+    assertEquals(3, e.proof().orElseThrow().size1());
+  }
+
+  @Test
+  void update_rekorLogInfoContradictingItsCheckpoint_throwsCheckpoint() throws Exception {
+    try (TestLogServer server = new TestLogServer()) {
+      TestLog remote = server.log();
+      for (int i = 0; i < 3; i++) {
+        remote.append(("r" + i).getBytes(StandardCharsets.UTF_8), 1_790_000_000L);
+      }
+      TreeInfo lying = new TreeInfo(remote.checkpointAt(3).root(), 4, TestLog.note(remote.checkpoint(3)),
+          remote.treeId(), java.util.List.of());
+      server.script(new TestLogServer.Scripted(200, java.util.Map.of(),
+          new String(RekorJson.writeLogInfo(lying), StandardCharsets.UTF_8)));
+      CheckpointTracker t = new CheckpointTracker(remote.trustRoot().logs().get(0),
+          CheckpointSource.rekor(RekorClient.builder(server.url()).build()), dir.resolve("remote"));
+      VerificationException e = assertThrows(VerificationException.class, t::update);
+      assertEquals(Stage.CHECKPOINT, e.stage());
+      assertEquals("tree size 3 differs from the log info's tree size 4", e.reason());
+      assertTrue(t.current().isEmpty());
+    }
   }
 
   @Test

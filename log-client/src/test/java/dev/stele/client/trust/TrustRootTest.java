@@ -8,6 +8,7 @@ import dev.stele.client.TrustedLog;
 import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.Vectors;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +51,16 @@ class TrustRootTest {
   }
 
   @Test
-  void parsePemKey_rekorKey_hasTheProductionLogId() throws Exception {
-    PublicKey key = TrustRoot.parsePemKey(Vectors.text("rekor-public-good/trust/rekor.sigstore.dev.pub.pem"));
+  void forLogKey_rekorKey_hasTheProductionLogId() throws Exception {
+    PublicKey key = KeyMaterial.parsePublicKey(Vectors.text("rekor-public-good/trust/rekor.sigstore.dev.pub.pem"));
     TrustRoot root = TrustRoot.forLogKey(URI.create("https://rekor.sigstore.dev"), key);
     assertEquals(REKOR_LOG_ID, root.logs().get(0).logId().hex());
     assertTrue(root.logs().get(0).validity().contains(Instant.EPOCH));
   }
 
   @Test
-  void parsePemKey_certificate_throwsFormat() {
-    assertThrows(FormatException.class, () -> TrustRoot.parsePemKey(
+  void parsePublicKey_certificate_throwsFormat() {
+    assertThrows(FormatException.class, () -> KeyMaterial.parsePublicKey(
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
   }
 
@@ -121,6 +122,18 @@ class TrustRootTest {
         .replace("wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=", "wNI9ag==");
     FormatException e = assertThrows(FormatException.class, () -> TrustRoot.parse(root(bad)));
     assertTrue(e.getMessage().contains("tlogs[0].logId.keyId must be 32 bytes, got 4"), e.getMessage());
+  }
+
+  /** Protobuf JSON bytes: URL-safe and unpadded is the same key ID; a mix of alphabets is not base64. */
+  @Test
+  void parse_logId_urlSafeUnpaddedAccepted_mixedAlphabetsRefused() throws Exception {
+    String good = tlog("PKIX_ECDSA_P256_SHA_256", "{\"start\":\"2020-01-01T00:00:00Z\"}");
+    String urlSafe = good.replace("wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=", "wNI9atQGlz-VWfO6LRygH4QUfY_8W4RFwiT5i5WRgB0");
+    assertEquals(REKOR_LOG_ID, TrustRoot.parse(root(urlSafe)).logs().get(0).logId().hex());
+    String mixed = good.replace("wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=", "wNI9atQGlz-VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=");
+    FormatException e = assertThrows(FormatException.class, () -> TrustRoot.parse(root(mixed)));
+    assertEquals("tlogs[0].logId.keyId is not base64: it mixes the standard ('+', '/') and the URL-safe"
+        + " ('-', '_') alphabet", e.getMessage());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.stele.server.http;
 
+import dev.stele.server.log.InvalidRequestException;
+import dev.stele.server.log.NotFoundException;
 import dev.stele.server.sequencer.DuplicateEntryException;
 import dev.stele.server.sequencer.LogOverloadedException;
 import io.vertx.core.Handler;
@@ -18,7 +20,9 @@ import java.util.logging.Logger;
  * {@code {"code": <status>, "message": "..."}}, as Rekor v1 clients expect.
  *
  * <ul>
- *   <li>{@link ApiException}: its status and message (bad input, unknown IDs).
+ *   <li>{@link ApiException}: its status and message (a request the HTTP layer cannot read).
+ *   <li>{@link InvalidRequestException}: 400 with its message (a request the log refuses).
+ *   <li>{@link NotFoundException}: 404 with its message (an entry or tile the log does not have).
  *   <li>{@link DuplicateEntryException}: 409 with {@code Location} of the entry already logged.
  *   <li>{@link LogOverloadedException}: 503 with {@code Retry-After}.
  *   <li>A status set by Vert.x itself (413 body too large, 404 no route, 405): that status.
@@ -51,6 +55,12 @@ public final class ErrorMapper implements Handler<RoutingContext> {
     String message;
     if (t instanceof ApiException) {
       status = ((ApiException) t).status();
+      message = t.getMessage();
+    } else if (t instanceof InvalidRequestException) {
+      status = 400;
+      message = t.getMessage();
+    } else if (t instanceof NotFoundException) {
+      status = 404;
       message = t.getMessage();
     } else if (t instanceof DuplicateEntryException) {
       status = 409;

@@ -1,46 +1,62 @@
 package dev.stele.server.http;
 
 import dev.stele.server.rekor.RekorRoutes;
+import dev.stele.server.rekor.SearchRoutes;
 import dev.stele.server.tiles.TileRoutes;
+import dev.stele.server.ui.UiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the router (routes, body limit, one failure handler) and listens. Nothing else: the
- * handlers live in {@link RekorRoutes} and {@link TileRoutes}.
+ * handlers live in {@link RekorRoutes}, {@link SearchRoutes} and {@link TileRoutes}.
  */
 public final class HttpVerticle extends VerticleBase {
   private final LogServices log;
   private final int port;
   private final String bind;
   private final AtomicInteger inFlight;
+  private final Surface surface;
   private HttpServer server;
 
   /**
    * @param inFlight counts requests being handled, so that shutdown can wait for their answers
    */
   public HttpVerticle(LogServices log, int port, String bind, AtomicInteger inFlight) {
+    this(log, port, bind, inFlight, Surface.OPEN);
+  }
+
+  /** As above, exposed as {@code surface} says (TLS, access control, the operator's routes). */
+  public HttpVerticle(LogServices log, int port, String bind, AtomicInteger inFlight, Surface surface) {
     this.log = log;
     this.port = port;
     this.bind = bind;
     this.inFlight = inFlight;
+    this.surface = surface;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions()
-            .setIdleTimeout(120)
-            .setCompressionSupported(false))
-        .requestHandler(router());
-    return server.listen(port, bind);
+    HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout(120)
+        .setCompressionSupported(false);
+    if (surface.tls() != null) {
+      options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(surface.tls().getKeyCertOptions()).setTrustOptions(surface.tls().getTrustOptions())
+          .setClientAuth(surface.tls().getClientAuth());
+    }
+    server = vertx.createHttpServer(options).requestHandler(router());
+    return server.listen(port, bind).onSuccess(surface.listening()::accept);
   }
 
   /** The port actually bound (differs from the configured one when that is 0). */
@@ -51,28 +67,28 @@ public final class HttpVerticle extends VerticleBase {
   Router router() {
     Router router = Router.router(vertx);
     RekorRoutes rekor = new RekorRoutes(log);
+    SearchRoutes search = new SearchRoutes(log);
     TileRoutes tiles = new TileRoutes(log);
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(log.bodyLimit());
 
     router.route().handler(this::measure);
+    if (surface.reads() != null) router.route().handler(surface.reads().guardAllButProbes());
 
     // Tiles first: they are the most frequent reads (monitors, mirrors), and the router tries
     // routes in order.
     router.getWithRegex("/tile/.+").handler(named("tile")).handler(tiles::tile);
     route(router, HttpMethod.GET, "/checkpoint", "checkpoint").handler(tiles::checkpoint);
-    post(router, "/api/v1/log/entries", "create_entry", body).handler(rekor::create);
+    write(router, "/api/v1/log/entries", "create_entry", body).handler(rekor::create);
     post(router, "/api/v1/log/entries/retrieve", "retrieve_entries", body).handler(rekor::retrieve);
     route(router, HttpMethod.GET, "/api/v1/log/entries/:entryUUID", "get_entry").handler(rekor::getByUuid);
     route(router, HttpMethod.GET, "/api/v1/log/entries", "get_entry_by_index").handler(rekor::getByIndex);
     route(router, HttpMethod.GET, "/api/v1/log", "log_info").handler(rekor::logInfo);
     route(router, HttpMethod.GET, "/api/v1/log/proof", "consistency_proof").handler(rekor::consistencyProof);
     route(router, HttpMethod.GET, "/api/v1/log/publicKey", "public_key").handler(rekor::publicKey);
-    post(router, "/api/v1/index/retrieve", "search_index", body).handler(rekor::searchIndex);
+    post(router, "/api/v1/index/retrieve", "search_index", body).handler(search::search);
 
-    route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
-    route(router, HttpMethod.GET, "/readyz", "readyz").handler(this::ready);
-    route(router, HttpMethod.GET, "/ping", "ping").handler(ctx -> ctx.response().end("."));
-    route(router, HttpMethod.GET, "/metrics", "metrics").handler(this::metrics);
+    if (surface.admin()) operatorRoutes(router, log);
+    new UiRoutes(log).mount(router); // the log explorer: static files under /ui/, routes of its own
 
     ErrorMapper errors = new ErrorMapper(d -> log.entryLocation(d.leafHash()), log.bodyLimit());
     router.route().failureHandler(errors);
@@ -82,8 +98,29 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private static io.vertx.ext.web.Route route(Router r, HttpMethod m, String path, String name) {
+  /** {@code /healthz}, {@code /readyz}, {@code /ping}, {@code /metrics}: here, or on the admin listener. */
+  static void operatorRoutes(Router router, LogServices log) {
+    route(router, HttpMethod.GET, "/healthz", "healthz").handler(ctx -> ctx.response().end("ok\n"));
+    route(router, HttpMethod.GET, "/readyz", "readyz").handler(ctx -> ready(log, ctx));
+    route(router, HttpMethod.GET, "/ping", "ping").handler(ctx -> ctx.response().end("."));
+    route(router, HttpMethod.GET, "/metrics", "metrics").handler(ctx -> metrics(log, ctx));
+  }
+
+  static io.vertx.ext.web.Route route(Router r, HttpMethod m, String path, String name) {
     return r.route(m, path).handler(named(name));
+  }
+
+  /**
+   * A write route: every write goes through here, so that access control (when on) runs before
+   * the body is read, and each accepted write leaves an audit line.
+   */
+  private io.vertx.ext.web.Route write(Router r, String path, String name, Handler<RoutingContext> body) {
+    // A route of its own, since Vert.x wants the body handler first on a route: the check runs
+    // before any of the body is read.
+    if (surface.writes() != null) {
+      route(r, HttpMethod.POST, path, name).handler(surface.writes().guard()).handler(AccessControl.audit(name));
+    }
+    return post(r, path, name, body);
   }
 
   /** A POST route: Vert.x wants the body handler first. */
@@ -110,7 +147,7 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
-  private void ready(RoutingContext ctx) {
+  private static void ready(LogServices log, RoutingContext ctx) {
     String stopped = log.sequencer().stoppedReason();
     if (stopped == null) {
       ctx.response().end("ready\n");
@@ -119,7 +156,7 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private void metrics(RoutingContext ctx) {
+  private static void metrics(LogServices log, RoutingContext ctx) {
     log.readPool()
         .executeBlocking(() -> log.metrics().scrape(), false)
         .onSuccess(text -> ctx.response()

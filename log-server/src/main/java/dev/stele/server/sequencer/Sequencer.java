@@ -1,9 +1,7 @@
 package dev.stele.server.sequencer;
 
 import dev.stele.merkle.Hash;
-import dev.stele.merkle.tiles.HashTile;
-import dev.stele.merkle.tiles.TileId;
-import dev.stele.merkle.tiles.TreeIntegrator;
+import dev.stele.merkle.tiles.RightEdge;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
@@ -11,9 +9,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,21 +33,50 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>drops entries already in the log (their callers get {@link DuplicateEntryException});
  *   <li>assigns indices {@code [size, size+n)} and an integrated time that never decreases;
- *   <li>integrates the leaf hashes into the hash tiles, giving the new root;
+ *   <li>appends the leaf hashes to the in-memory right edge of the tree ({@link RightEdge}),
+ *       giving the new root and the tiles that changed, without reading the store;
  *   <li>signs the checkpoint for the new size and root, and one SET per entry;
  *   <li>commits entries, leaf index, search keys, changed tiles and the new tree state in one
  *       synced write;
- *   <li>only then publishes the new head and completes the callers' futures.
+ *   <li>only then adopts the new head and edge and completes the callers' futures.
  * </ol>
  *
  * <p>Integration and signing happen before the one write, so there is no crash window between
  * "sequenced" and "integrated": after a crash the store holds either the whole batch or none of
  * it, and nothing signed was handed out for a batch that is not on disk.
  *
- * <p>A failure before the commit fails only that batch (nothing was written). A failed commit is
- * fatal: the store may or may not hold the batch, so the sequencer stops, fails everything
- * queued, and answers every later submission with pushback; a restart re-reads the state from
- * the store.
+ * <h2>Faults</h2>
+ *
+ * <p>Each row is a test in {@code SequencerFaultsTest}. "Fatal" means the sequencer stops: it
+ * fails what is queued, answers every later submission with pushback ({@link
+ * LogOverloadedException}, 503 with {@code Retry-After}), {@code /readyz} reports why, and only a
+ * restart, which re-runs the start-up self-check on the store, brings it back.
+ *
+ * <table>
+ *   <caption>What a failure at each step leaves behind</caption>
+ *   <tr><th>Failure</th><th>Persisted</th><th>Fatal</th><th>The batch's callers</th>
+ *       <th>The next submission</th></tr>
+ *   <tr><td>read: the leaf-index lookup (dedupe) fails</td><td>nothing</td><td>no</td>
+ *       <td>the error (500)</td><td>sequenced as usual (201)</td></tr>
+ *   <tr><td>signer: the checkpoint or a SET cannot be signed</td><td>nothing</td><td>no</td>
+ *       <td>the error (500)</td><td>sequenced as usual (201)</td></tr>
+ *   <tr><td>commit fails before anything reaches the disk</td><td>nothing</td><td>yes</td>
+ *       <td>the error (500)</td><td>pushback (503); after a restart, sequenced as usual</td></tr>
+ *   <tr><td>commit fails after the write (its acknowledgement is lost)</td><td>the whole batch</td>
+ *       <td>yes</td><td>the error (500)</td><td>pushback (503); after a restart the batch is
+ *       there, and a retry of its entries is a duplicate (409)</td></tr>
+ *   <tr><td>proof self-check: a proof built from the stored tiles does not verify against the
+ *       checkpoint it is for (checked by the read side, {@code LogReader}, which calls {@link
+ *       #halt})</td><td>the whole batch</td><td>yes</td><td>the error (500)</td><td>pushback
+ *       (503) until a restart, whose self-check refuses the store if its tiles do not give the
+ *       signed root</td></tr>
+ * </table>
+ *
+ * <p>Why: a failed read or signature leaves nothing on disk and nothing changed in memory, so the
+ * next batch starts from the same durable head and edge. After a failed commit the store may or
+ * may not hold the batch, so the head and edge in memory can no longer be trusted to match it. A
+ * failed self-check means the log has signed a root its stored tiles do not prove; signing more
+ * over that tree would only spread the damage.
  */
 public final class Sequencer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
@@ -106,8 +131,8 @@ public final class Sequencer implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
-  /** The newest tile at each level: the right edge of the tree, where integration happens. */
-  private final Map<Integer, Map.Entry<TileId, HashTile>> rightEdge = new HashMap<>();
+  /** The right edge of the tree at {@link #head}; read and replaced on the sequencer thread only. */
+  private RightEdge edge;
 
   /** Helps the sequencer thread sign the SETs of large batches; see {@link #signEntryTimestamps}. */
   private static final int SIGNING_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
@@ -125,12 +150,22 @@ public final class Sequencer implements AutoCloseable {
   private Thread thread;
 
   /**
-   * @param head the verified state the store is at (see {@link LogState#load})
+   * Reads the right edge of the tree at {@code head} from the store (a few tiles, whatever the
+   * size of the log).
+   *
+   * @param head the verified state the store is at (the start-up self-check has checked its
+   *     signature and that the stored tiles give its root)
+   * @throws IOException if the edge cannot be read, or does not give the head's root
    */
   public Sequencer(SequencerStore store, TreeState head, Signer signer, Config config,
-      LongSupplier clockMillis, ServerMetrics metrics) {
+      LongSupplier clockMillis, ServerMetrics metrics) throws IOException {
     this.store = store;
     this.head = head;
+    this.edge = RightEdge.load(store, head.size());
+    if (!edge.root().equals(head.root())) {
+      throw new IOException("the stored right edge gives root " + edge.root().hex() + " for size "
+          + head.size() + ", but the tree state says " + head.root().hex());
+    }
     this.signer = signer;
     this.config = config;
     this.clockMillis = clockMillis;
@@ -188,10 +223,11 @@ public final class Sequencer implements AutoCloseable {
     }
     queue.add(p);
     if (!accepting && queue.remove(p)) {
-      // Closed between the check above and the add, and the sequencer never saw it.
+      // Closed or halted between the check above and the add, and the sequencer never saw it.
       queued.decrementAndGet();
       inFlight.remove(s.leafHash(), p);
-      p.result.completeExceptionally(new LogOverloadedException("the log is shutting down", 30));
+      p.result.completeExceptionally(stoppedReason != null ? notAccepting()
+          : new LogOverloadedException("the log is shutting down", 30));
     }
     return p.result;
   }
@@ -207,12 +243,21 @@ public final class Sequencer implements AutoCloseable {
 
   /** Sequences everything queued right now, on the calling thread. For tests without {@link #start}. */
   void flushNow() {
-    List<Pending> batch = new ArrayList<>();
-    while (queue.drainTo(batch, config.maxBatchSize()) > 0) {
-      queued.addAndGet(-batch.size());
-      sequence(batch);
-      batch.clear();
+    while (flushOnce()) {
+      // until the queue is empty
     }
+  }
+
+  /**
+   * Sequences one batch of what is queued (up to {@code maxBatchSize} entries), on the calling
+   * thread; false if nothing was queued. For tests without {@link #start}.
+   */
+  boolean flushOnce() {
+    List<Pending> batch = new ArrayList<>();
+    if (queue.drainTo(batch, config.maxBatchSize()) == 0) return false;
+    queued.addAndGet(-batch.size());
+    sequence(batch);
+    return true;
   }
 
   private void run() {
@@ -249,13 +294,18 @@ public final class Sequencer implements AutoCloseable {
 
   /** Runs one batch through the steps in the class comment. Never throws. */
   private void sequence(List<Pending> batch) {
+    if (stoppedReason != null) {
+      // Halted from outside while this batch waited: it must not be committed.
+      failAll(batch, notAccepting());
+      return;
+    }
     long start = System.nanoTime();
     List<Pending> fresh;
     try {
       fresh = dropDuplicates(batch);
-    } catch (IOException e) {
-      // Nothing was written; reads failing is as bad as writes failing, though.
-      stop("leaf index lookup failed: " + e.getMessage(), batch, e);
+    } catch (IOException | RuntimeException e) {
+      // Nothing was written and nothing in memory changed: fail this batch only.
+      failBatch("leaf index lookup failed", batch, e);
       return;
     }
     if (fresh.isEmpty()) return;
@@ -267,45 +317,43 @@ public final class Sequencer implements AutoCloseable {
     List<Hash> leaves = new ArrayList<>(fresh.size());
     for (Pending p : fresh) leaves.add(p.submission.leafHash());
 
-    TreeIntegrator.Integration integration;
+    RightEdge.Growth growth;
     String checkpoint;
     List<Batch.Appended> appended = new ArrayList<>(fresh.size());
     try {
-      integration = TreeIntegrator.integrate(this::readRightEdge, size, leaves);
-      checkpoint = signer.signCheckpoint(integration.newSize(), integration.root());
+      // In memory only: the edge holds every node the new leaves combine with.
+      growth = edge.append(leaves);
+    } catch (RuntimeException e) {
+      // The tree cannot take these leaves (it would pass Long.MAX_VALUE); nothing was written.
+      failBatch("integration failed", fresh, e);
+      return;
+    }
+    try {
+      checkpoint = signer.signCheckpoint(growth.edge().size(), growth.edge().root());
       byte[][] sets = signEntryTimestamps(fresh, size, integratedTime);
       for (int i = 0; i < fresh.size(); i++) {
         Submission s = fresh.get(i).submission;
         appended.add(new Batch.Appended(
             new StoredEntry(size + i, integratedTime, sets[i], s.body()), s.leafHash(), s.searchKeys()));
       }
-    } catch (IOException e) {
-      // The stored tiles do not support the head we hold: something is badly wrong.
-      stop("integration failed: " + e.getMessage(), fresh, e);
-      return;
     } catch (GeneralSecurityException | RuntimeException e) {
-      // Nothing was written and the head is unchanged: fail this batch only.
-      LOG.log(Level.WARNING, "batch of " + fresh.size() + " failed before commit", e);
-      metrics.sequencerFailure();
-      failAll(fresh, e);
+      // Nothing was written, and the head and edge are unchanged (the grown edge is dropped).
+      failBatch("signing failed", fresh, e);
       return;
     }
 
-    TreeState next = new TreeState(integration.newSize(), integration.root(), integratedTime, checkpoint);
+    TreeState next = new TreeState(growth.edge().size(), growth.edge().root(), integratedTime, checkpoint);
     long commitStart = System.nanoTime();
     try {
-      store.commit(new Batch(appended, integration.changedTiles(), next));
+      store.commit(new Batch(appended, growth.changedTiles(), next));
     } catch (IOException | RuntimeException e) {
       // We cannot tell whether the batch is on disk. Stop; a restart re-reads the truth.
       stop("commit failed: " + e.getMessage(), fresh, e);
       return;
     }
-    // Durable from here on: publish, then answer.
+    // Durable from here on: adopt, publish, then answer.
     long commitNanos = System.nanoTime() - commitStart;
-    for (Map.Entry<TileId, HashTile> t : integration.changedTiles().entrySet()) {
-      rightEdge.merge(t.getKey().level(), Map.entry(t.getKey(), t.getValue()),
-          (a, b) -> b.getKey().index() >= a.getKey().index() ? b : a);
-    }
+    edge = growth.edge();
     head = next;
     metrics.batchCommitted(fresh.size(), commitNanos, System.nanoTime() - start);
     for (int i = 0; i < fresh.size(); i++) {
@@ -378,32 +426,44 @@ public final class Sequencer implements AutoCloseable {
     return fresh;
   }
 
-  /** Tiles for integration: the right edge from memory when we have it, else from the store. */
-  private List<HashTile> readRightEdge(List<TileId> ids) throws IOException {
-    List<HashTile> out = new ArrayList<>(ids.size());
-    List<TileId> missing = new ArrayList<>();
-    for (TileId id : ids) {
-      Map.Entry<TileId, HashTile> t = rightEdge.get(id.level());
-      boolean hit = t != null && t.getKey().index() == id.index() && t.getValue().width() >= id.width();
-      out.add(hit ? t.getValue() : null);
-      if (!hit) missing.add(id);
+  /**
+   * Stops the sequencer from outside, for a failure only another part of the server sees: a proof
+   * built from the stored tiles that does not verify against the checkpoint it is for (the fault
+   * table in the class comment). As after a failed commit, everything queued and every later
+   * submission gets pushback until a restart; a batch already past its dedupe step may still
+   * commit. The first reason given is kept. Safe to call from any thread.
+   */
+  public void halt(String reason) {
+    synchronized (this) {
+      if (stoppedReason != null) return;
+      stoppedReason = reason;
+      accepting = false;
     }
-    if (!missing.isEmpty()) {
-      List<HashTile> read = store.readTiles(missing);
-      for (int i = 0, j = 0; i < out.size(); i++) {
-        if (out.get(i) == null) out.set(i, read.get(j++));
-      }
-    }
-    return out;
+    LOG.log(Level.SEVERE, "sequencer halted: " + reason);
+    metrics.sequencerFailure();
+    failQueued(notAccepting());
+  }
+
+  private LogOverloadedException notAccepting() {
+    return new LogOverloadedException("the log is not accepting entries: " + stoppedReason, 30);
+  }
+
+  /** A failure that leaves nothing behind: fail the batch, keep going. */
+  private void failBatch(String what, List<Pending> batch, Exception cause) {
+    LOG.log(Level.WARNING, what + " for a batch of " + batch.size() + "; nothing was written", cause);
+    metrics.sequencerFailure();
+    failAll(batch, cause);
   }
 
   private void stop(String reason, List<Pending> batch, Exception cause) {
     LOG.log(Level.SEVERE, "sequencer stopped: " + reason, cause);
     metrics.sequencerFailure();
-    stoppedReason = reason;
-    accepting = false;
+    synchronized (this) {
+      if (stoppedReason == null) stoppedReason = reason;
+      accepting = false;
+    }
     failAll(batch, cause);
-    failQueued(new LogOverloadedException("the log is not accepting entries: " + reason, 30));
+    failQueued(notAccepting());
   }
 
   private void failAll(List<Pending> batch, Throwable cause) {

@@ -9,16 +9,110 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
-/** Loads the log key from its PEM file, or generates it on a log's first start. */
+/**
+ * Loads the log key: from a PKCS#11 token ({@link Pkcs11Keys}), or from its PEM file, generated
+ * on a log's first start.
+ *
+ * <p>A PEM key file that its group or others may read or write is refused, with the {@code chmod}
+ * that fixes it: whoever can read the file can sign as the log. Its password (or a token's PIN)
+ * comes from {@code --key-password-file} or {@value #PASSWORD_ENV}.
+ */
 public final class LogKeys {
   private static final Logger LOG = Logger.getLogger(LogKeys.class.getName());
   /** Where an encrypted log key takes its password from. */
   public static final String PASSWORD_ENV = "STELE_KEY_PASSWORD";
 
   private LogKeys() {}
+
+  /**
+   * Where the key is and how to unlock it.
+   *
+   * @param pkcs11 the key on a token, if it is there rather than in a file
+   * @param pkcs11Module the token's PKCS#11 module ({@code --pkcs11-module})
+   * @param passwordFile a file holding the key's password or the token's PIN
+   */
+  public record Source(Optional<Pkcs11Uri> pkcs11, Optional<Path> pkcs11Module, Optional<Path> passwordFile) {
+    public static final Source PEM = new Source(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The log key as {@code source} says: on a token, or in {@code file} (generated there if it
+   * does not exist and {@code generate} is set).
+   */
+  public static Signer load(Path file, boolean generate, Source source) throws IOException {
+    Optional<char[]> password = password(source.passwordFile());
+    if (source.pkcs11().isPresent()) {
+      return Pkcs11Keys.load(source.pkcs11().get(), source.pkcs11Module(), password);
+    }
+    if (!Files.exists(file)) {
+      if (!generate) throw new IOException("log key file " + file + " does not exist");
+      return generate(file);
+    }
+    checkPermissions(file);
+    try {
+      return Signers.forKey(KeyFiles.readPrivateKey(file, password.orElse(null)));
+    } catch (KeyFileException | InvalidKeyException e) {
+      throw new IOException("cannot use the log key " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** The password from the file, else from {@value #PASSWORD_ENV}. */
+  private static Optional<char[]> password(Optional<Path> file) throws IOException {
+    return file.isPresent() ? Optional.of(readPassword(file.get())) : passwordFromEnvironment();
+  }
+
+  /** The password in {@value #PASSWORD_ENV}, if set. */
+  public static Optional<char[]> passwordFromEnvironment() {
+    String env = System.getenv(PASSWORD_ENV);
+    return env == null || env.isEmpty() ? Optional.empty() : Optional.of(env.toCharArray());
+  }
+
+  /** A password (or PIN) file's content without its line end. */
+  public static char[] readPasswordFile(Path file) throws IOException {
+    return readPassword(file);
+  }
+
+  /** A password file's content without its line end; never in a message. */
+  static char[] readPassword(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IOException("cannot read the key password file " + file + ": " + e.getClass().getSimpleName());
+    }
+    String line = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+        : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    if (line.isEmpty()) {
+      throw new IOException("the key password file " + file + " is empty");
+    }
+    return line.toCharArray();
+  }
+
+  /** Refuses a key file its group or others may read or write. */
+  static void checkPermissions(Path file) throws IOException {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions on this file system: nothing to check
+    }
+    EnumSet<PosixFilePermission> loose = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    loose.retainAll(perms);
+    if (!loose.isEmpty()) {
+      throw new IOException("the log key file " + file + " is readable or writable by others than its owner (mode "
+          + PosixFilePermissions.toString(perms) + "); whoever reads it can sign as the log. Fix it with: chmod 600 "
+          + file);
+    }
+  }
 
   /**
    * Reads the PKCS#8 PEM private key in {@code file} (encrypted ones with the password in {@value
@@ -29,16 +123,7 @@ public final class LogKeys {
    * @throws IOException naming the file and what is wrong with it; never its content
    */
   public static Signer loadOrGenerate(Path file, boolean generate) throws IOException {
-    if (!Files.exists(file)) {
-      if (!generate) throw new IOException("log key file " + file + " does not exist");
-      return generate(file);
-    }
-    String password = System.getenv(PASSWORD_ENV);
-    try {
-      return Signers.forKey(KeyFiles.readPrivateKey(file, password == null ? null : password.toCharArray()));
-    } catch (KeyFileException | InvalidKeyException e) {
-      throw new IOException("cannot use the log key " + file + ": " + e.getMessage());
-    }
+    return load(file, generate, Source.PEM);
   }
 
   private static Signer generate(Path file) throws IOException {

@@ -15,8 +15,18 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 final class Keys {
-  static final byte[] META_TREE = "tree".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] META_IDENTITY = "identity".getBytes(StandardCharsets.US_ASCII);
+  private static final String META_TREE = "tree";
+  private static final String META_IDENTITY = "identity";
+
+  /** The {@code meta} key of the tree state (a fresh array: callers may not share one). */
+  static byte[] metaTree() {
+    return META_TREE.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The {@code meta} key of the log identity (a fresh array). */
+  static byte[] metaIdentity() {
+    return META_IDENTITY.getBytes(StandardCharsets.US_ASCII);
+  }
 
   private Keys() {}
 

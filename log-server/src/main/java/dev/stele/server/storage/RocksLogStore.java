@@ -4,6 +4,7 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.server.log.Blocking;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TileCache;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -132,9 +134,23 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     return dir;
   }
 
+  /**
+   * Writes a consistent copy of the store to {@code target}, which must not exist, while the
+   * store stays in use: a RocksDB checkpoint (the memtables flushed first, files hard-linked on
+   * the same file system and copied otherwise). Every batch is one atomic write, so the copy
+   * holds whole batches: a tree state and everything it covers.
+   */
+  public void checkpoint(Path target) throws StorageException {
+    try (Checkpoint c = Checkpoint.create(db)) {
+      c.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new StorageException("checkpoint to " + target, e);
+    }
+  }
+
   /** The identity written when the store was created, if it has been. */
   public Optional<LogIdentity> identity() throws StorageException {
-    byte[] v = get(meta, Keys.META_IDENTITY, "read log identity");
+    byte[] v = get(meta, Keys.metaIdentity(), "read log identity");
     return v == null ? Optional.empty() : Optional.of(Records.identity(v));
   }
 
@@ -142,7 +158,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   public void createIdentity(LogIdentity id) throws StorageException {
     if (identity().isPresent()) throw new StorageException("log identity already exists");
     try {
-      db.put(meta, syncWrite, Keys.META_IDENTITY, Records.identity(id));
+      db.put(meta, syncWrite, Keys.metaIdentity(), Records.identity(id));
     } catch (RocksDBException e) {
       throw new StorageException("write log identity", e);
     }
@@ -150,7 +166,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The tree state of the last committed batch; empty for a log that has never committed. */
   public Optional<TreeState> treeState() throws StorageException {
-    byte[] v = get(meta, Keys.META_TREE, "read tree state");
+    byte[] v = get(meta, Keys.metaTree(), "read tree state");
     return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
   }
 
@@ -239,6 +255,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   public List<StoredEntry> entries(long from, int count) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: read entries");
     List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       long next = from;
@@ -257,6 +274,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** The index of the last entry stored, or -1 if there is none. */
   public long lastEntryIndex() throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: find the last entry");
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
       it.seekToLast();
       long last = it.isValid() ? Keys.index(it.key()) : -1;
@@ -269,6 +287,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
   public List<Long> search(String key, int limit) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: search");
     byte[] prefix = Keys.searchPrefix(key);
     byte[] upper = prefix.clone();
     upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
@@ -290,6 +309,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   @Override
   public void commit(Batch batch) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: commit");
     try (WriteBatch wb = new WriteBatch()) {
       for (Batch.Appended a : batch.entries()) {
         StoredEntry e = a.entry();
@@ -301,7 +321,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
         wb.put(tiles, Keys.tile(t.getKey().level(), t.getKey().index()), t.getValue().encode());
       }
-      wb.put(meta, Keys.META_TREE, Records.treeState(batch.state()));
+      wb.put(meta, Keys.metaTree(), Records.treeState(batch.state()));
       db.write(syncWrite, wb);
       for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
         tileCache.offer(t.getKey().level(), t.getKey().index(), t.getValue());
@@ -324,6 +344,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   private byte[] get(ColumnFamilyHandle cf, byte[] key, String op) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     try {
       return db.get(cf, key);
     } catch (RocksDBException e) {
@@ -333,6 +354,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
 
   private List<byte[]> multiGet(ColumnFamilyHandle cf, List<byte[]> keys, String op)
       throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: " + op);
     if (keys.isEmpty()) return List.of();
     try {
       return db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);

@@ -4,42 +4,84 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A decorator around the real store that, once armed, fails every commit: before it reaches the
- * disk ("fail and not persist") or after ("fail but persist", as when the acknowledgement of a
- * successful write is lost).
+ * A decorator around the real store that, once armed, fails in one chosen way until disarmed. The
+ * faults are the rows of the fault table in {@link Sequencer}'s class comment.
  */
 public final class FaultyStore implements SequencerStore {
+  /** What goes wrong once the store is armed. */
+  public enum Fault {
+    /** The leaf-index lookup (dedupe) fails. */
+    LOOKUP,
+    /** Every commit fails before it reaches the disk ("fail and not persist"). */
+    COMMIT_BEFORE_WRITE,
+    /**
+     * Every commit fails after it reached the disk ("fail but persist", as when the
+     * acknowledgement of a successful write is lost).
+     */
+    COMMIT_AFTER_WRITE,
+    /** Tiles come back with their first hash changed, as after corruption on disk. */
+    CORRUPT_TILES
+  }
+
   private final SequencerStore real;
-  private final boolean afterWrite;
+  private final Fault fault;
   private final AtomicBoolean armed = new AtomicBoolean();
 
-  public FaultyStore(SequencerStore real, boolean afterWrite) {
+  public FaultyStore(SequencerStore real, Fault fault) {
     this.real = real;
-    this.afterWrite = afterWrite;
+    this.fault = fault;
+  }
+
+  /** A store whose commits fail before or after the write. */
+  public FaultyStore(SequencerStore real, boolean afterWrite) {
+    this(real, afterWrite ? Fault.COMMIT_AFTER_WRITE : Fault.COMMIT_BEFORE_WRITE);
   }
 
   public void arm() {
     armed.set(true);
   }
 
+  public void disarm() {
+    armed.set(false);
+  }
+
+  private boolean failing(Fault f) {
+    return fault == f && armed.get();
+  }
+
   @Override
   public List<HashTile> readTiles(List<TileId> ids) throws IOException {
-    return real.readTiles(ids);
+    List<HashTile> tiles = real.readTiles(ids);
+    if (!failing(Fault.CORRUPT_TILES)) return tiles;
+    List<HashTile> out = new ArrayList<>(tiles.size());
+    for (HashTile t : tiles) {
+      List<Hash> hashes = new ArrayList<>();
+      for (int i = 0; i < t.width(); i++) hashes.add(t.get(i));
+      byte[] first = hashes.get(0).bytes();
+      first[0] ^= 1;
+      hashes.set(0, Hash.of(first));
+      out.add(HashTile.of(hashes));
+    }
+    return out;
   }
 
   @Override
   public long[] findIndexes(List<Hash> leafHashes) throws IOException {
+    if (failing(Fault.LOOKUP)) throw new IOException("injected: leaf index lookup failed");
     return real.findIndexes(leafHashes);
   }
 
   @Override
   public void commit(Batch batch) throws IOException {
-    if (armed.get() && !afterWrite) throw new IOException("injected: no space left on device");
+    if (failing(Fault.COMMIT_BEFORE_WRITE)) throw new IOException("injected: no space left on device");
     real.commit(batch);
-    if (armed.get()) throw new IOException("injected: the acknowledgement of the write was lost");
+    if (failing(Fault.COMMIT_AFTER_WRITE)) {
+      throw new IOException("injected: the acknowledgement of the write was lost");
+    }
   }
 }

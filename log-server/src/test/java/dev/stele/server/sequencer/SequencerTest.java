@@ -54,7 +54,7 @@ class SequencerTest {
     return new Sequencer.Submission(Rfc6962.hashLeaf(body), body, List.of("k:" + (i % 2)));
   }
 
-  private Sequencer sequencer(SequencerStore store, TreeState head, int queue) {
+  private Sequencer sequencer(SequencerStore store, TreeState head, int queue) throws IOException {
     return new Sequencer(store, head, signer, new Sequencer.Config(100, Duration.ZERO, queue),
         clock::get, new ServerMetrics());
   }
@@ -145,30 +145,34 @@ class SequencerTest {
   }
 
   @Test
-  void failedCommit_failsTheBatch_stopsTheSequencer_andNothingPartialIsVisible() throws Exception {
+  void failedCommit_failsTheBatch_stopsTheSequencer_failsWhatWasQueuedBehindIt_andNothingPartialIsVisible()
+      throws Exception {
     for (boolean afterWrite : new boolean[] {false, true}) {
       Path d = dir.resolve("after-" + afterWrite);
       try (RocksLogStore real = RocksLogStore.open(d)) {
         FaultyStore store = new FaultyStore(real, afterWrite);
-        Sequencer seq = sequencer(store, empty(real), 1000);
+        // Batches of two, so that a third entry waits in the queue behind the failing batch.
+        Sequencer seq = new Sequencer(store, empty(real), signer, new Sequencer.Config(2, Duration.ZERO, 1000),
+            clock::get, new ServerMetrics());
         seq.submit(entry(1));
         seq.flushNow();
         store.arm();
         CompletableFuture<Sequenced> a = seq.submit(entry(2));
         CompletableFuture<Sequenced> b = seq.submit(entry(3));
-        CompletableFuture<Sequenced> queued = new CompletableFuture<>();
+        CompletableFuture<Sequenced> queued = seq.submit(entry(4));
         seq.flushNow();
         assertInstanceOf(IOException.class, cause(a, Exception.class));
         assertInstanceOf(IOException.class, cause(b, Exception.class));
+        cause(queued, LogOverloadedException.class);
         assertNotNull(seq.stoppedReason());
         assertEquals(1, seq.head().size(), "the head never moves past a failed commit");
-        cause(seq.submit(entry(4)), LogOverloadedException.class);
+        cause(seq.submit(entry(5)), LogOverloadedException.class);
         long expected = afterWrite ? 3 : 1;
         // All or nothing, whichever it was.
         assertEquals(expected, real.treeState().orElseThrow().size());
         assertEquals(expected - 1, real.lastEntryIndex());
         assertEquals(afterWrite ? 1 : -1, real.findIndex(entry(2).leafHash()));
-        assertTrue(!queued.isDone());
+        assertEquals(-1, real.findIndex(entry(4).leafHash()), "the entry queued behind was never written");
       }
     }
   }

@@ -33,32 +33,17 @@ public record TileId(int level, long index, int width) {
 
   /**
    * The tile at {@code level} and {@code index} as the tree of {@code treeSize} leaves has it: full,
-   * or partial at the right edge.
+   * or partial at the right edge (see {@link TileMath#width}).
    *
    * @throws IllegalArgumentException if that tree has no such tile (it would be empty)
    */
   public static TileId atSize(int level, long index, long treeSize) {
-    if (treeSize < 0) {
-      throw new IllegalArgumentException("tree size " + treeSize + " is negative");
-    }
-    if (index < 0) {
-      throw new IllegalArgumentException("tile index " + index + " is negative");
-    }
-    long row = rowLength(level, treeSize);
-    if (row == 0 || index > (row - 1) >>> HEIGHT) {
+    int width = TileMath.width(level, index, treeSize);
+    if (width == 0) {
       throw new IllegalArgumentException(
           "a tree of size " + treeSize + " has no tile at level " + level + ", index " + index);
     }
-    return new TileId(level, index, (int) Math.min(FULL_WIDTH, row - (index << HEIGHT)));
-  }
-
-  /**
-   * How many hashes tile {@code level} has in a tree of {@code treeSize} leaves, over all its
-   * tiles: the number of perfect nodes at tree level {@code 8 * level}.
-   */
-  static long rowLength(int level, long treeSize) {
-    int shift = HEIGHT * level;
-    return shift >= Long.SIZE ? 0 : treeSize >>> shift;
+    return new TileId(level, index, width);
   }
 
   /** Whether this tile holds all {@value #FULL_WIDTH} hashes. */

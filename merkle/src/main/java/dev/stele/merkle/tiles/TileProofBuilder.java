@@ -85,25 +85,19 @@ public final class TileProofBuilder {
       if (id.coverageEnd() > treeSize) {
         throw new IllegalArgumentException(id + " is not a perfect node of a tree of size " + treeSize);
       }
-      wanted.putIfAbsent(tileOf(id, treeSize), wanted.size());
+      wanted.putIfAbsent(TileMath.tileOf(id, treeSize), wanted.size());
     }
     List<HashTile> tiles = Tiles.read(reader, new ArrayList<>(wanted.keySet()));
     List<Hash> out = new ArrayList<>(ids.size());
     for (NodeId id : ids) {
       int sub = id.level() % TileId.HEIGHT;
       long first = id.index() << sub;
-      HashTile tile = tiles.get(wanted.get(tileOf(id, treeSize)));
+      HashTile tile = tiles.get(wanted.get(TileMath.tileOf(id, treeSize)));
       int pos = (int) (first & (TileId.FULL_WIDTH - 1));
       // The tile keeps its interior nodes: a reader that hands out the same tile objects again
       // (a cache) makes every later proof through them cost lookups only.
       out.add(tile.subtree(pos, 1 << sub));
     }
     return out;
-  }
-
-  /** The tile, at its width in the tree of {@code treeSize}, whose row holds the node's subtree. */
-  private static TileId tileOf(NodeId id, long treeSize) {
-    int sub = id.level() % TileId.HEIGHT;
-    return TileId.atSize(id.level() / TileId.HEIGHT, (id.index() << sub) >>> TileId.HEIGHT, treeSize);
   }
 }

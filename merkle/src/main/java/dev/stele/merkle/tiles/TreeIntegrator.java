@@ -59,7 +59,7 @@ public final class TreeIntegrator {
       throw new IllegalArgumentException(
           "tree of size " + fromSize + " cannot grow by " + leafHashes.size() + " leaves");
     }
-    List<TileId> edge = Tiles.rightEdge(fromSize);
+    List<TileId> edge = TileMath.rightEdge(fromSize);
     List<HashTile> tiles = Tiles.read(reader, edge);
 
     Builder b = new Builder(fromSize);
@@ -75,12 +75,12 @@ public final class TreeIntegrator {
   /** The right edge of every tile level, while leaves are added. */
   private static final class Builder {
     private final MessageDigest md = Rfc6962.newSha256();
-    private final Row[] rows = new Row[Tiles.LEVELS];
+    private final Row[] rows = new Row[TileMath.LEVELS];
     private final Map<TileId, HashTile> changed = new LinkedHashMap<>();
 
     Builder(long size) {
-      for (int level = 0; level < Tiles.LEVELS; level++) {
-        long row = TileId.rowLength(level, size);
+      for (int level = 0; level < TileMath.LEVELS; level++) {
+        long row = TileMath.rowLength(level, size);
         if (level > 0 && row == 0) {
           break;
         }
@@ -199,8 +199,8 @@ public final class TreeIntegrator {
       private void completed() {
         changed.put(new TileId(level, tileIndex, TileId.FULL_WIDTH),
             HashTile.wrap(hashes.clone(), TileId.FULL_WIDTH));
-        if (level + 1 >= Tiles.LEVELS) {
-          throw new IllegalStateException("tree outgrew " + Tiles.LEVELS + " tile levels");
+        if (level + 1 >= TileMath.LEVELS) {
+          throw new IllegalStateException("tree outgrew " + TileMath.LEVELS + " tile levels");
         }
         if (rows[level + 1] == null) {
           rows[level + 1] = new Row(level + 1, 0);

@@ -99,7 +99,7 @@ class TilePathVectorsTest {
   void specExamples() {
     JsonNode ex = V.get("spec_examples");
     JsonNode s70k = ex.get("tree_size_70000");
-    List<TileId> edge = Tiles.rightEdge(70_000);
+    List<TileId> edge = TileMath.rightEdge(70_000);
     assertEquals(List.of(
         pathOf(s70k.get("partial_level0")), pathOf(s70k.get("partial_level1")),
         pathOf(s70k.get("partial_level2"))), paths(edge));
@@ -112,7 +112,7 @@ class TilePathVectorsTest {
 
     JsonNode s256 = ex.get("tree_size_256");
     assertEquals(s256.get("full_level0_tiles").asLong(), fullTiles(0, 256));
-    assertEquals(List.of(pathOf(s256.get("partial_level1"))), paths(Tiles.rightEdge(256)));
+    assertEquals(List.of(pathOf(s256.get("partial_level1"))), paths(TileMath.rightEdge(256)));
     assertTrue(TileId.atSize(0, 0, 256).isFull());
     assertThrows(IllegalArgumentException.class, () -> TileId.atSize(0, 1, 256));
     assertThrows(IllegalArgumentException.class, () -> TileId.atSize(2, 0, 65_535));

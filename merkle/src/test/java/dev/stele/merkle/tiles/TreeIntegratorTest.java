@@ -70,9 +70,8 @@ class TreeIntegratorTest {
       }
       // Everything stored is exactly the tiles of the final tree.
       int tiles = 0;
-      for (int level = 0; TileId.rowLength(level, size) > 0; level++) {
-        long row = TileId.rowLength(level, size);
-        for (long index = 0; index <= (row - 1) >>> TileId.HEIGHT; index++) {
+      for (int level = 0; TileMath.rowLength(level, size) > 0; level++) {
+        for (long index = 0; index < TileMath.tileCount(level, size); index++) {
           TileId id = TileId.atSize(level, index, size);
           assertEquals(TileStore.tile(truth, id), store.tiles.get(new TileStore.Key(level, index)),
               id + " at the end of " + what);

@@ -1,0 +1,370 @@
+package dev.stele.server.read;
+
+import dev.stele.client.protocol.CanonicalEntry;
+import dev.stele.client.protocol.EntryId;
+import dev.stele.client.protocol.FormatException;
+import dev.stele.client.protocol.Inclusion;
+import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.protocol.TreeInfo;
+import dev.stele.merkle.Hash;
+import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.proof.ConsistencyProof;
+import dev.stele.merkle.proof.InclusionProof;
+import dev.stele.merkle.proof.ProofException;
+import dev.stele.merkle.proof.ProofVerifier;
+import dev.stele.merkle.tiles.EntryBundle;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileMath;
+import dev.stele.merkle.tiles.TilePath;
+import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.merkle.tiles.TileReader;
+import dev.stele.server.log.InvalidRequestException;
+import dev.stele.server.log.LogIdentity;
+import dev.stele.server.log.NotFoundException;
+import dev.stele.server.log.StoredEntry;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.metrics.ServerMetrics;
+import dev.stele.server.sequencer.Sequenced;
+import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sign.LogSigner;
+import dev.stele.server.storage.RocksLogStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The read side of the log, with no HTTP in it: entries with their inclusion proofs, retrieval,
+ * search, consistency proofs, the tree head, hash tiles and entry bundles. Methods return values
+ * and throw {@link NotFoundException} or {@link InvalidRequestException} for what a request asks
+ * wrongly, {@link IOException} when the store fails; the routes turn these into statuses.
+ *
+ * <p>Every method that reads the store or builds a proof blocks: callers run it on a worker
+ * thread, never on an event loop. Reads never touch the sequencer's queue; they see the newest
+ * durable head ({@link Sequencer#head}). Thread-safe.
+ *
+ * <p><b>Self-check.</b> Every inclusion proof is verified against the checkpoint it is sent with,
+ * and every consistency proof against the roots it connects, before it leaves. A proof that fails
+ * means the stored tree no longer proves what the log signed: the reader counts it, halts the
+ * sequencer (so that nothing more is signed over that tree; see the fault table in {@link
+ * Sequencer}) and fails the request with an {@link IOException}, a 500.
+ */
+public final class LogReader {
+  /** At most this many entry IDs in one search answer. */
+  public static final int MAX_SEARCH_RESULTS = 10_000;
+
+  private final RocksLogStore store;
+  private final TileReader tiles;
+  private final Sequencer sequencer;
+  private final LogSigner signer;
+  private final LogIdentity identity;
+  private final ServerMetrics metrics;
+  /** The head last turned into a parsed note, so that reads do not parse it each time. */
+  private volatile ParsedHead parsedHead;
+
+  private record ParsedHead(TreeState state, SignedNote note) {}
+
+  /** A consistency proof as the API answers it: the root of the larger tree, and the proof. */
+  public record Consistency(Hash root, List<Hash> hashes) {
+    public Consistency {
+      hashes = List.copyOf(hashes);
+    }
+  }
+
+  /**
+   * @param store entries, the leaf index and the search index
+   * @param tiles where proofs and tiles are read from: the store itself, or the store as the
+   *     sequencer sees it through a decorator (tests inject faults there)
+   */
+  public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics) {
+    this.store = store;
+    this.tiles = tiles;
+    this.sequencer = sequencer;
+    this.signer = signer;
+    this.identity = identity;
+    this.metrics = metrics;
+  }
+
+  /** The newest durable tree state, with its signed checkpoint. */
+  public TreeState head() {
+    return sequencer.head();
+  }
+
+  /** The log's public key, PEM. */
+  public String publicKeyPem() {
+    return signer.publicKeyPem();
+  }
+
+  /** The 80-hex entry ID (tree ID and UUID) of the entry with this leaf hash. */
+  public EntryId entryId(Hash leafHash) {
+    return EntryId.of(identity.treeId(), leafHash);
+  }
+
+  /**
+   * Checks a {@code treeID} a request names, if it names one: this log has one tree.
+   *
+   * @param treeId the tree ID as given (decimal), or null
+   */
+  public void requireTree(String treeId) throws InvalidRequestException {
+    if (treeId != null && !treeId.equals(Long.toString(identity.treeId()))) {
+      throw new InvalidRequestException("unknown treeID " + treeId + "; this log has one tree, "
+          + identity.treeId());
+    }
+  }
+
+  /** Tree size, root and signed checkpoint of the newest head. */
+  public TreeInfo treeInfo() {
+    ParsedHead h = parsedHead(sequencer.head());
+    return new TreeInfo(h.state().root(), h.state().size(), h.note(), identity.treeId(), List.of());
+  }
+
+  /**
+   * The answer for an entry just sequenced: proven against the checkpoint of the batch that
+   * committed it (the caller's own, durable before this is called).
+   */
+  public LoggedEntry created(CanonicalEntry entry, Sequenced s) throws IOException {
+    StoredEntry stored = new StoredEntry(s.index(), s.integratedTime(), s.set(), entry.body());
+    return withProof(stored, entry.leafHash(), s.state());
+  }
+
+  /**
+   * The entry at {@code index}, proven against the newest checkpoint.
+   *
+   * @throws IllegalArgumentException if {@code index} is negative (callers check requests first)
+   * @throws NotFoundException if the tree is not that large
+   */
+  public LoggedEntry entryAt(long index) throws NotFoundException, IOException {
+    LoggedEntry e = find(index);
+    if (e == null) {
+      throw new NotFoundException("no entry at index " + index);
+    }
+    return e;
+  }
+
+  /**
+   * The entry with this UUID (or entry ID, which must then name this log's tree).
+   *
+   * @throws NotFoundException if there is none
+   */
+  public LoggedEntry entry(EntryId id) throws NotFoundException, IOException {
+    if (id.treeId().isPresent() && id.treeId().getAsLong() != identity.treeId()) {
+      throw new NotFoundException("no tree with ID " + id.treeId().getAsLong() + " in this log");
+    }
+    long index = store.findIndex(id.uuid());
+    if (index < 0) {
+      throw new NotFoundException("no entry with UUID " + id.uuidHex());
+    }
+    return entryAt(index);
+  }
+
+  /**
+   * The entries with these UUIDs or entry IDs, at these indexes, and with these leaf hashes (of
+   * proposed entries), in that order and each once; what the log does not hold (including entry
+   * IDs of another tree) is left out.
+   *
+   * @throws IllegalArgumentException if an index is negative (callers check requests first)
+   */
+  public List<LoggedEntry> retrieve(List<EntryId> ids, List<Long> indexes, List<Hash> leafHashes)
+      throws IOException {
+    Set<Long> wanted = new LinkedHashSet<>();
+    for (EntryId id : ids) {
+      if (id.treeId().isEmpty() || id.treeId().getAsLong() == identity.treeId()) {
+        addIfLogged(wanted, id.uuid());
+      }
+    }
+    wanted.addAll(indexes);
+    for (Hash h : leafHashes) {
+      addIfLogged(wanted, h);
+    }
+    List<LoggedEntry> found = new ArrayList<>();
+    for (long i : wanted) {
+      LoggedEntry e = find(i);
+      if (e != null) {
+        found.add(e);
+      }
+    }
+    return found;
+  }
+
+  private void addIfLogged(Set<Long> indexes, Hash leaf) throws IOException {
+    long i = store.findIndex(leaf);
+    if (i >= 0) {
+      indexes.add(i);
+    }
+  }
+
+  /** The entry at {@code index} with a proof against the newest checkpoint, or null. */
+  private LoggedEntry find(long index) throws IOException {
+    if (index < 0) {
+      throw new IllegalArgumentException("entry index " + index + " is negative");
+    }
+    TreeState head = sequencer.head();
+    if (index >= head.size()) {
+      // Committed a moment ago but not yet published? The store's state includes it.
+      head = store.treeState().orElse(head);
+      if (index >= head.size()) {
+        return null;
+      }
+    }
+    Optional<StoredEntry> stored = store.entry(index);
+    if (stored.isEmpty()) {
+      throw new IOException("entry " + index + " is missing from the store, below tree size " + head.size());
+    }
+    return withProof(stored.get(), Rfc6962.hashLeaf(stored.get().bodyUnsafe()), head);
+  }
+
+  /**
+   * The consistency proof from the tree of {@code first} leaves to the tree of {@code last}, with
+   * the root of the latter.
+   *
+   * @throws InvalidRequestException unless {@code 1 <= first <= last <= } the newest tree size
+   */
+  public Consistency consistency(long first, long last) throws InvalidRequestException, IOException {
+    if (first < 1) {
+      throw new InvalidRequestException("firstSize must be at least 1, got " + first);
+    }
+    if (first > last) {
+      throw new InvalidRequestException("firstSize(" + first + ") must be less than lastSize(" + last + ")");
+    }
+    TreeState head = sequencer.head();
+    if (last > head.size()) {
+      throw new InvalidRequestException("the tree size requested(" + last
+          + ") was greater than what is currently observable(" + head.size() + ")");
+    }
+    Hash root2 = TileProofBuilder.root(tiles, last);
+    if (last == head.size() && !root2.equals(head.root())) {
+      throw selfCheckFailed("the stored tiles give root " + root2.hex() + " for size " + last
+          + ", but the signed checkpoint says " + head.root().hex(), null);
+    }
+    if (first == last) {
+      return new Consistency(root2, List.of());
+    }
+    ConsistencyProof p = TileProofBuilder.consistency(tiles, first, last);
+    Hash root1 = TileProofBuilder.root(tiles, first);
+    try {
+      ProofVerifier.verifyConsistency(first, last, p.hashes(), root1, root2);
+    } catch (ProofException e) {
+      throw selfCheckFailed("consistency proof " + first + " -> " + last + " failed its own check: "
+          + e.getMessage(), e);
+    }
+    return new Consistency(root2, p.hashes());
+  }
+
+  /**
+   * The entry IDs matching a search, in log order, at most {@value #MAX_SEARCH_RESULTS}.
+   */
+  public List<EntryId> search(IndexQuery query) throws IOException {
+    TreeSet<Long> result = null;
+    for (List<String> keys : query.criteria()) {
+      TreeSet<Long> found = new TreeSet<>();
+      for (String k : keys) {
+        found.addAll(store.search(k, MAX_SEARCH_RESULTS));
+      }
+      if (result == null) {
+        result = found;
+      } else if (query.matchAll()) {
+        result.retainAll(found);
+      } else {
+        result.addAll(found);
+      }
+    }
+    List<EntryId> ids = new ArrayList<>();
+    for (long i : result) {
+      if (ids.size() >= MAX_SEARCH_RESULTS) {
+        break;
+      }
+      Optional<StoredEntry> e = store.entry(i);
+      if (e.isPresent()) {
+        ids.add(entryId(Rfc6962.hashLeaf(e.get().bodyUnsafe())));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Checks that the newest checkpoint's tree has {@code path} at the requested width or wider (a
+   * partial tile is a prefix of every wider version of it). No I/O: safe on an event loop.
+   *
+   * @throws NotFoundException if it does not
+   */
+  public void requireTile(TilePath path) throws NotFoundException {
+    long size = sequencer.head().size();
+    if (!TileMath.serves(path.tile(), size)) {
+      throw new NotFoundException("tile " + path.path() + " is not in the tree of size " + size
+          + " (latest checkpoint)");
+    }
+  }
+
+  /**
+   * The content of a hash tile or entry bundle, at exactly the requested width.
+   *
+   * @throws NotFoundException if the newest checkpoint's tree does not have it
+   */
+  public byte[] tile(TilePath path) throws NotFoundException, IOException {
+    requireTile(path);
+    TileId id = path.tile();
+    if (!path.entries()) {
+      List<HashTile> read = tiles.readTiles(List.of(id));
+      HashTile t = read.size() == 1 ? read.get(0) : null;
+      if (t == null || t.width() < id.width()) {
+        throw new IOException("tile " + path.path() + " is missing from the store");
+      }
+      return t.prefix(id.width()).encode();
+    }
+    List<StoredEntry> entries = store.entries(TileMath.firstIndex(id), id.width());
+    if (entries.size() != id.width()) {
+      throw new IOException("entry bundle " + path.path() + " has only " + entries.size()
+          + " entries in the store");
+    }
+    List<byte[]> bodies = new ArrayList<>(entries.size());
+    for (StoredEntry e : entries) {
+      bodies.add(e.bodyUnsafe());
+    }
+    return EntryBundle.encode(bodies);
+  }
+
+  /**
+   * The entry with an inclusion proof against {@code head}, checked against that checkpoint's root
+   * before it leaves the server.
+   */
+  private LoggedEntry withProof(StoredEntry e, Hash leafHash, TreeState head) throws IOException {
+    InclusionProof proof = TileProofBuilder.inclusion(tiles, e.index(), head.size());
+    try {
+      ProofVerifier.verifyInclusion(e.index(), head.size(), leafHash, proof.hashes(), head.root());
+    } catch (ProofException ex) {
+      throw selfCheckFailed("inclusion proof for entry " + e.index() + " in tree " + head.size()
+          + " failed its own check: " + ex.getMessage(), ex);
+    }
+    ParsedHead h = parsedHead(head);
+    return new LoggedEntry(entryId(leafHash), e.bodyUnsafe(), e.integratedTime(), signer.logId(),
+        e.index(), Optional.of(e.set()), Optional.of(new Inclusion(proof, head.root(), h.note())),
+        Optional.empty());
+  }
+
+  /** Counts the failure, halts the sequencer, and returns the error that fails the request. */
+  private IOException selfCheckFailed(String what, Exception cause) {
+    metrics.proofSelfCheckFailure();
+    sequencer.halt("proof self-check failed: " + what);
+    return new IOException(what, cause);
+  }
+
+  private ParsedHead parsedHead(TreeState state) {
+    ParsedHead h = parsedHead;
+    if (h != null && h.state() == state) {
+      return h;
+    }
+    try {
+      h = new ParsedHead(state, SignedNote.parse(state.checkpoint()));
+    } catch (FormatException e) {
+      throw new IllegalStateException("the log's own checkpoint does not parse: " + e.getMessage(), e);
+    }
+    parsedHead = h;
+    return h;
+  }
+}
