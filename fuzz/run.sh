@@ -74,7 +74,8 @@ run_one() {
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
   if [ -z "$runs" ]; then
     # No final statistics when a finding ends the run: the last status line has the count.
-    runs="$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')"
+    # None at all when the target did not start (the log says why): '?' rather than an exit.
+    runs="$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)"
   fi
   local findings
   findings="$(find "$dir/findings" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) -newer "$marker" | sort)"
