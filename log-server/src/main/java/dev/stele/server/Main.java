@@ -5,16 +5,21 @@ import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.server.http.HttpVerticle;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.LogReader;
+import dev.stele.server.read.PublishedHead;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
+import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
 import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.witness.WitnessCollector;
+import dev.stele.server.witness.WitnessConfig;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -107,6 +112,12 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses;
+
+  @CommandLine.Mixin
+  LimitOptions limits = new LimitOptions();
+
   @CommandLine.Mixin
   SecurityOptions security;
 
@@ -124,22 +135,27 @@ public final class Main implements Callable<Integer> {
     Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
-        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores);
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve());
   }
 
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    WitnessConfig witnessConfig;
     SecurityConfig exposure;
     try {
       config = config();
+      witnessConfig = witnesses.config();
       exposure = security.config(key);
     } catch (IllegalArgumentException e) {
       System.err.println("stele-server: " + e.getMessage());
       return 2;
+    } catch (IOException e) {
+      System.err.println("stele-server: cannot read --witness-policy: " + e);
+      return 1;
     }
     try {
-      Server server = Server.start(config, exposure, new VertxOptions(), UnaryOperator.identity());
+      Server server = Server.start(config, exposure, witnessConfig, new VertxOptions(), UnaryOperator.identity());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
       if (publicKeyFile != null) {
         try {
@@ -180,11 +196,13 @@ public final class Main implements Callable<Integer> {
     private final int port;
     private final URI publicUrl;
     private final LogSigner signer;
+    private final WitnessCollector witnesses;
     private final Listeners listeners;
     private volatile boolean closed;
 
     private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer, Listeners listeners) {
+        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, Listeners listeners) {
+      this.witnesses = witnesses;
       this.store = store;
       this.sequencer = sequencer;
       this.vertx = vertx;
@@ -207,17 +225,35 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
-      return start(config, SecurityConfig.NONE, vertxOptions, storeDecorator);
+      return start(config, SecurityConfig.NONE, WitnessConfig.defaults(), vertxOptions, storeDecorator);
     }
 
     /** As above, exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM). */
     public static Server start(ServerConfig config, SecurityConfig security, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, security, WitnessConfig.defaults(), vertxOptions, storeDecorator);
+    }
+
+    /** As {@link #start(ServerConfig, VertxOptions, UnaryOperator)}, with a checkpoint key and witnesses. */
+    public static Server start(ServerConfig config, WitnessConfig witnessConfig, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, SecurityConfig.NONE, witnessConfig, vertxOptions, storeDecorator);
+    }
+
+    /**
+     * The server exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM),
+     * with the checkpoint key and witnesses of {@code witnessConfig}.
+     */
+    public static Server start(ServerConfig config, SecurityConfig security, WitnessConfig witnessConfig,
+        VertxOptions vertxOptions, UnaryOperator<SequencerStore> storeDecorator) throws Exception {
       Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
           security.keys());
+      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
+          witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
       Listeners listeners = Listeners.prepare(security);
       RocksLogStore store = RocksLogStore.open(config.dataDir());
       Sequencer sequencer = null;
+      WitnessCollector collector = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -225,16 +261,22 @@ public final class Main implements Callable<Integer> {
         // The signer name is fixed by the configured URL, or the default one; with port 0 the
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
-        LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
+        LogSigner signer = new LogSigner(key, checkpointKey, nameSource.getHost(), identity.treeId());
         TreeState head = LogLoader.load(store, signer);
 
         ServerMetrics metrics = new ServerMetrics();
         SequencerStore writes = storeDecorator.apply(store);
         sequencer = new Sequencer(writes, head, signer,
-            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
+            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize(),
+                config.limits().requestTimeout()),
             System::currentTimeMillis, metrics);
         Sequencer seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
+        if (witnessConfig.policy().isPresent()) {
+          collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
+              witnessConfig.timeout(), sequencer, store, signer, metrics);
+        }
+        PublishedHead published = collector != null ? collector : PublishedHead.of(sequencer);
         sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();
@@ -243,10 +285,13 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
         // decorator reaches them too.
-        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics, published,
+            witnessConfig.v1AllLines());
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
-            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit(),
+            new RequestGuards(config.limits()));
+        metrics.bindAdmission(services.guards()::openConnections, services.guards()::verifying);
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared
@@ -266,11 +311,13 @@ public final class Main implements Callable<Integer> {
         LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
             + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
-            + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, listeners);
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
+            + signer.checkpointVkey().orElse("none") + ")");
+        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, collector, listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
+        if (collector != null) collector.close();
         if (sequencer != null) sequencer.close();
         store.close();
         throw e;
@@ -321,6 +368,7 @@ public final class Main implements Callable<Integer> {
       listeners.close();
       try {
         sequencer.close();
+        if (witnesses != null) witnesses.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

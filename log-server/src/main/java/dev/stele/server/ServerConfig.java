@@ -1,5 +1,6 @@
 package dev.stele.server;
 
+import dev.stele.server.http.RequestLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import java.util.Optional;
  *     payload; canonical bodies themselves are limited to 65535 bytes by the tile format).
  * @param verifyThreads threads verifying entry signatures. Default: one per core.
  * @param readThreads threads serving reads from the store. Default: two per core.
+ * @param limits connections, deadlines, verification slots and body limits of search and
+ *     retrieve: what one client may hold ({@link RequestLimits}, with the defaults there).
  */
 public record ServerConfig(
     int port,
@@ -47,11 +50,21 @@ public record ServerConfig(
     int queueSize,
     long bodyLimit,
     int verifyThreads,
-    int readThreads) {
+    int readThreads,
+    RequestLimits limits) {
+
+  /** A configuration with the default {@link RequestLimits}. */
+  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
+      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
+      int verifyThreads, int readThreads) {
+    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
+        verifyThreads, readThreads, RequestLimits.DEFAULTS);
+  }
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     if (maxBatchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1");
     if (maxBatchAge.isNegative()) throw new IllegalArgumentException("--batch-age-ms must be >= 0");

@@ -6,6 +6,7 @@ import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.HashedRekordBody;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.WitnessPolicy;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.client.verify.Artifact;
 import dev.stele.client.verify.EntryVerifier;
@@ -50,7 +51,12 @@ public final class BundleVerifier {
   private final EntryVerifier entries;
 
   public BundleVerifier(TrustRoot trust) {
-    this.entries = new EntryVerifier(trust);
+    this(trust, Optional.empty());
+  }
+
+  /** A verifier that also requires each checkpoint to satisfy {@code witnesses}, if given. */
+  public BundleVerifier(TrustRoot trust, Optional<WitnessPolicy> witnesses) {
+    this.entries = new EntryVerifier(trust, witnesses);
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.OtherBody;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SetPayload;
+import dev.stele.client.protocol.WitnessPolicy;
 import dev.stele.client.trust.ProtoJson;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
@@ -55,6 +56,9 @@ import java.util.Optional;
  *   <li>{@link Stage#CHECKPOINT}: the checkpoint is the log's ({@link Checkpoints#verify}: a
  *       valid signature by the log under its name and key ID, the log's origin), and its size
  *       <em>and</em> root are the proof's ({@link Checkpoints#checkTreeHead});
+ *   <li>{@link Stage#WITNESS}: with a witness policy, the checkpoint carries a quorum of its
+ *       witnesses' cosignatures and no forged one ({@link Witnesses#verify}); an entry without a
+ *       checkpoint then fails here;
  *   <li>{@link Stage#TIMESTAMP}: the SET verifies over {@link SetPayload#bytes}; only now is the
  *       integrated time trusted;
  *   <li>{@link Stage#CERTIFICATE}: a signing certificate chains to a trusted CA at that signed
@@ -70,11 +74,21 @@ public final class EntryVerifier {
   private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
   private final TrustRoot trust;
+  private final Optional<WitnessPolicy> witnesses;
   /** Parsed signer keys: the same signers sign many of the entries one verifier sees. */
   private final VerifierCache keys = new VerifierCache(VerifierCache.DEFAULT_CAPACITY);
 
   public EntryVerifier(TrustRoot trust) {
+    this(trust, Optional.empty());
+  }
+
+  /**
+   * A verifier that also requires each entry's checkpoint to satisfy {@code witnesses}, if given
+   * (c2sp.org/tlog-policy: a quorum of cosignatures from the witnesses it names).
+   */
+  public EntryVerifier(TrustRoot trust, Optional<WitnessPolicy> witnesses) {
     this.trust = java.util.Objects.requireNonNull(trust, "trust");
+    this.witnesses = java.util.Objects.requireNonNull(witnesses, "witnesses");
   }
 
   /** The signature and key a body names, once the body has been matched to the artifact. */
@@ -118,6 +132,15 @@ public final class EntryVerifier {
     } else if (expected.inclusionProofRequired()) {
       throw new VerificationException(Stage.INCLUSION, "the entry at index " + entry.logIndex()
           + " has no inclusion proof, and one is required");
+    }
+
+    // 4b. The witnesses' quorum on that checkpoint.
+    if (witnesses.isPresent()) {
+      if (inclusion.isEmpty()) {
+        throw new VerificationException(Stage.WITNESS, "the entry at index " + entry.logIndex() + " comes without"
+            + " an inclusion proof and checkpoint, so the witness policy's quorum cannot be checked");
+      }
+      Witnesses.verify(inclusion.get().checkpoint(), witnesses.get());
     }
 
     // 5. SET: from here on the integrated time is vouched for by the log.

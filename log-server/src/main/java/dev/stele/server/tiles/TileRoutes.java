@@ -5,6 +5,7 @@ import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TilePath;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
 import dev.stele.server.log.NotFoundException;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.buffer.Buffer;
@@ -60,8 +61,12 @@ public final class TileRoutes {
         return;
       }
     }
+    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
     log.readPool()
-        .executeBlocking(() -> Buffer.buffer(log.reader().tile(path)), false)
+        .executeBlocking(() -> {
+          deadline.check();
+          return Buffer.buffer(log.reader().tile(path));
+        }, false)
         .onSuccess(content -> {
           if (id.isFull()) cache.offer(id.level(), id.index(), content);
           send(ctx, content);
@@ -70,6 +75,7 @@ public final class TileRoutes {
   }
 
   private static void send(RoutingContext ctx, Buffer body) {
+    if (RequestGuards.answered(ctx)) return;
     ctx.response()
         .putHeader("Content-Type", "application/octet-stream")
         .putHeader("Cache-Control", IMMUTABLE)
