@@ -9,8 +9,11 @@ import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.HashedRekordBody;
+import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.InvalidEntryException;
+import dev.stele.client.protocol.VerificationBudget;
 import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.tiles.EntryBundle;
 
 /**
  * Log entries: what anyone may POST to {@code /api/v1/log/entries}, and the canonical bodies a
@@ -18,19 +21,26 @@ import dev.stele.merkle.Rfc6962;
  */
 class ProposedEntryFuzzTest {
   /**
-   * A proposed entry through the server's entry point ({@code RekorRoutes.create} hands the body
-   * to {@link EntryKinds#canonicalize(byte[])} on its verify pool): hashedrekord 0.0.1 and dsse
-   * 0.0.1 are validated, intoto and everything else refused with {@link InvalidEntryException}.
-   * An accepted entry's canonical body reads back to content that writes the same bytes.
+   * A proposed entry through the server's entry point ({@code Admission.canonicalize} hands the
+   * body to {@link EntryKinds#canonicalize(byte[], VerifierCache, VerificationBudget, int)} on its
+   * verify pool, with a budget of its own and the entry bundle's size limit): hashedrekord 0.0.1
+   * and dsse 0.0.1 are validated, intoto, everything else and whatever goes past the bounds
+   * refused with {@link InvalidEntryException}. An accepted entry's canonical body reads back to
+   * content that writes the same bytes, and fits an entry bundle.
    */
   @FuzzTest
   void proposedEntry(byte[] input) throws FormatException {
     CanonicalEntry entry;
     try {
-      entry = EntryKinds.canonicalize(input);
+      entry = EntryKinds.canonicalize(input, new VerifierCache(0), VerificationBudget.perRequest(),
+          EntryBundle.MAX_ENTRY_SIZE);
     } catch (InvalidEntryException e) {
       Contract.refused(e);
       return;
+    }
+    if (entry.body().length > EntryBundle.MAX_ENTRY_SIZE) {
+      throw new AssertionError("an accepted body of " + entry.body().length + " bytes is past the limit of "
+          + EntryBundle.MAX_ENTRY_SIZE);
     }
     assertEquals(Rfc6962.hashLeaf(entry.body()), entry.leafHash());
     // What the log stores must read back, as a verifier reads it, to what was validated.

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stele.client.crypto.VerifierCache;
+import dev.stele.client.protocol.Encodings;
 import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
@@ -13,8 +15,9 @@ import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.client.protocol.TreeInfo;
+import dev.stele.client.protocol.VerificationBudget;
 import dev.stele.merkle.Hash;
-import java.util.Base64;
+import dev.stele.merkle.tiles.EntryBundle;
 import java.util.List;
 import java.util.Map;
 
@@ -104,7 +107,8 @@ class RekorJsonFuzzTest {
 
   /**
    * A {@code POST /api/v1/log/entries/retrieve} request, read as {@code RekorRoutes.retrieve}
-   * reads it: the document, then every entry UUID, then every proposed entry.
+   * reads it: the document, then every entry UUID, then every proposed entry, all of them within
+   * one verification budget and each within the entry bundle's size limit.
    */
   @FuzzTest
   void retrieveRequest(byte[] input) {
@@ -125,9 +129,11 @@ class RekorJsonFuzzTest {
       }
     }
     if (query.entries() != null) {
+      VerificationBudget budget = VerificationBudget.perRequest();
+      VerifierCache keys = new VerifierCache(0);
       for (JsonNode proposed : query.entries()) {
         try {
-          EntryKinds.canonicalize(proposed);
+          EntryKinds.canonicalize(proposed, keys, budget, EntryBundle.MAX_ENTRY_SIZE);
         } catch (InvalidEntryException e) {
           Contract.refused(e);
         }
@@ -136,8 +142,9 @@ class RekorJsonFuzzTest {
   }
 
   /**
-   * A {@code POST /api/v1/index/retrieve} request, read as {@code RekorRoutes.searchIndex} reads
-   * it: the document, the hash, and the public key (base64 of PEM).
+   * A {@code POST /api/v1/index/retrieve} request, read as {@code SearchRoutes.query} reads it:
+   * the document, then the hash, the public key (base64 of PEM), the email and the subject, each
+   * made the index keys it is searched under (a key longer than any stored one finds nothing).
    */
   @FuzzTest
   void searchRequest(byte[] input) {
@@ -157,15 +164,23 @@ class RekorJsonFuzzTest {
       }
     }
     if (query.publicKey() != null && query.publicKey().content() != null) {
-      byte[] pem;
       try {
-        // As the server decodes it: java.util.Base64, whose IllegalArgumentException it turns into a 400.
-        pem = Base64.getDecoder().decode(query.publicKey().content());
-      } catch (IllegalArgumentException e) {
-        return;
+        KeyMaterial key = KeyMaterial.parse(Encodings.base64("publicKey.content", query.publicKey().content()));
+        IndexKeys.forPublicKey(key);
+      } catch (FormatException e) {
+        Contract.refused(e);
       }
+    }
+    if (query.email() != null) {
       try {
-        KeyMaterial.parse(pem);
+        IndexKeys.forEmail(query.email());
+      } catch (FormatException e) {
+        Contract.refused(e);
+      }
+    }
+    if (query.subject() != null) {
+      try {
+        IndexKeys.forSubject(query.subject());
       } catch (FormatException e) {
         Contract.refused(e);
       }
