@@ -16,6 +16,7 @@ import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sign.LogSigner;
+import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -64,22 +65,22 @@ final class LogLoader {
    * @param logId the log ID of the configured key
    * @param newTreeId the tree ID to give a new store
    */
-  static LogIdentity identity(RocksLogStore store, Hash logId, long newTreeId)
+  static LogIdentity identity(LogStore store, Hash logId, long newTreeId)
       throws IOException, StartupException {
     Optional<LogIdentity> existing = store.identity();
     if (existing.isEmpty()) {
       if (store.treeState().isPresent() || store.lastEntryIndex() >= 0) {
-        throw new StartupException("the store in " + store.directory()
+        throw new StartupException(store.describe()
             + " holds a tree but no log identity; it was not written by this server");
       }
       LogIdentity id = new LogIdentity(newTreeId, logId);
       store.createIdentity(id);
-      LOG.info("created a new log in " + store.directory() + " with tree ID " + newTreeId);
+      LOG.info("created a new log (" + store.describe() + ") with tree ID " + newTreeId);
       return id;
     }
     LogIdentity id = existing.get();
     if (!id.logId().equals(logId)) {
-      throw new StartupException("the store in " + store.directory() + " belongs to the log with ID "
+      throw new StartupException(store.describe() + " belongs to the log with ID "
           + id.logId().hex() + ", but the configured key has log ID " + logId.hex()
           + "; start the server with that log's key (--key), or use another --data-dir");
     }
@@ -113,7 +114,7 @@ final class LogLoader {
     return s;
   }
 
-  private static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
+  static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
     Checkpoint cp;
     try {
       cp = Checkpoints.verify(SignedNote.parse(s.checkpoint()), signer.noteVerifier(), signer.origin());

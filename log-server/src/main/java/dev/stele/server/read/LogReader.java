@@ -27,9 +27,10 @@ import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequenced;
+import dev.stele.server.sequencer.Appender;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sign.LogSigner;
-import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.storage.LogStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -46,7 +47,7 @@ import java.util.TreeSet;
  *
  * <p>Every method that reads the store or builds a proof blocks: callers run it on a worker
  * thread, never on an event loop. Reads never touch the sequencer's queue; they see the newest
- * durable head ({@link Sequencer#head}). Thread-safe.
+ * durable head ({@link Appender#head}). Thread-safe.
  *
  * <p><b>Self-check.</b> Every inclusion proof is verified against the checkpoint it is sent with,
  * and every consistency proof against the roots it connects, before it leaves. A proof that fails
@@ -58,9 +59,9 @@ public final class LogReader {
   /** At most this many entry IDs in one search answer. */
   public static final int MAX_SEARCH_RESULTS = 10_000;
 
-  private final RocksLogStore store;
+  private final LogStore store;
   private final TileReader tiles;
-  private final Sequencer sequencer;
+  private final Appender sequencer;
   private final LogSigner signer;
   private final LogIdentity identity;
   private final ServerMetrics metrics;
@@ -81,7 +82,7 @@ public final class LogReader {
    * @param tiles where proofs and tiles are read from: the store itself, or the store as the
    *     sequencer sees it through a decorator (tests inject faults there)
    */
-  public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+  public LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics) {
     this.store = store;
     this.tiles = tiles;

@@ -46,7 +46,7 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer.
  */
-public final class RocksLogStore implements SequencerStore, AutoCloseable {
+public final class RocksLogStore implements LogStore, SequencerStore {
   static {
     RocksDB.loadLibrary();
   }
@@ -149,12 +149,14 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The identity written when the store was created, if it has been. */
+  @Override
   public Optional<LogIdentity> identity() throws StorageException {
     byte[] v = get(meta, Keys.metaIdentity(), "read log identity");
     return v == null ? Optional.empty() : Optional.of(Records.identity(v));
   }
 
   /** Writes the identity of a new store, durably. Fails if one is already there. */
+  @Override
   public void createIdentity(LogIdentity id) throws StorageException {
     if (identity().isPresent()) throw new StorageException("log identity already exists");
     try {
@@ -165,6 +167,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The tree state of the last committed batch; empty for a log that has never committed. */
+  @Override
   public Optional<TreeState> treeState() throws StorageException {
     byte[] v = get(meta, Keys.metaTree(), "read tree state");
     return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
@@ -210,6 +213,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The stored tile (level, index) at its newest width, or null if there is none. */
+  @Override
   public HashTile tile(int level, long index) throws StorageException {
     byte[] v = tileBytes(level, index);
     return v == null ? null : decodeTile(level, index, v);
@@ -242,18 +246,21 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The index of the entry with this leaf hash, or -1. */
+  @Override
   public long findIndex(Hash leafHash) throws StorageException {
     byte[] v = get(leafIndex, leafHash.bytes(), "look up leaf hash");
     return v == null ? -1 : Keys.index(v);
   }
 
   /** The entry at {@code index}, or empty if the log has none there. */
+  @Override
   public Optional<StoredEntry> entry(long index) throws StorageException {
     byte[] v = get(entries, Keys.index(index), "read entry");
     return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
   }
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
+  @Override
   public List<StoredEntry> entries(long from, int count) throws StorageException {
     assert Blocking.offEventLoop("RocksDB: read entries");
     List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
@@ -273,6 +280,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The index of the last entry stored, or -1 if there is none. */
+  @Override
   public long lastEntryIndex() throws StorageException {
     assert Blocking.offEventLoop("RocksDB: find the last entry");
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
@@ -286,6 +294,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
+  @Override
   public List<Long> search(String key, int limit) throws StorageException {
     assert Blocking.offEventLoop("RocksDB: search");
     byte[] prefix = Keys.searchPrefix(key);
@@ -329,6 +338,11 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     } catch (RocksDBException e) {
       throw new StorageException("commit batch to size " + batch.state().size(), e);
     }
+  }
+
+  @Override
+  public String describe() {
+    return "the store in " + dir;
   }
 
   @Override
