@@ -16,6 +16,7 @@ import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sign.LogSigner;
+import dev.stele.server.distributed.PgLogStore;
 import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.IOException;
@@ -128,6 +129,28 @@ final class LogLoader {
       throw new StartupException("the stored checkpoint (size " + cp.size() + ", root " + cp.root().hex()
           + ") does not match the stored tree state (size " + s.size() + ", root " + s.root().hex() + ")");
     }
+  }
+
+  /**
+   * The distributed store's tree (see the class comment: the checkpoint's signature and the
+   * root its tiles give), or a new empty one. Several frontends may start at once: the first
+   * state written wins, and every one of them checks it.
+   */
+  static TreeState loadDistributed(PgLogStore store, LogSigner signer)
+      throws IOException, GeneralSecurityException, StartupException {
+    if (store.treeState().isEmpty()) {
+      store.createTree(new TreeState(0, Rfc6962.EMPTY_ROOT, 0, signer.signCheckpoint(0, Rfc6962.EMPTY_ROOT)));
+    }
+    TreeState s = store.treeState().orElseThrow(() -> new StartupException("no tree state after creating one"));
+    checkCheckpoint(s, signer);
+    if (s.size() > 0) {
+      Hash root = TileProofBuilder.root(store, s.size());
+      if (!root.equals(s.root())) {
+        throw new StartupException("the tiles in the object store give root " + root.hex() + " for size " + s.size()
+            + ", but the signed checkpoint in PostgreSQL says " + s.root().hex() + "; the store is corrupt");
+      }
+    }
+    return s;
   }
 
   /** The entries of the last data tile must hash to that tile's row. */

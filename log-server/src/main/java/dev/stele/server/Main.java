@@ -14,7 +14,12 @@ import dev.stele.server.sequencer.SequencerStore;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
+import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.distributed.Frontend;
+import dev.stele.server.distributed.PgLogStore;
+import dev.stele.server.sequencer.Appender;
+import dev.stele.merkle.tiles.TileReader;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -48,10 +53,11 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
         "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
-            + "one Merkle tree in an embedded RocksDB store.",
+            + "one Merkle tree, in an embedded RocksDB store or, for several frontends, in PostgreSQL"
+            + " and an S3-compatible object store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {HsmKeygenCommand.class})
+    subcommands = {HsmKeygenCommand.class, MigrateCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -108,6 +114,9 @@ public final class Main implements Callable<Integer> {
   int readThreads;
 
   @CommandLine.Mixin
+  StorageOptions storage;
+
+  @CommandLine.Mixin
   SecurityOptions security;
 
   public static void main(String[] args) {
@@ -124,7 +133,8 @@ public final class Main implements Callable<Integer> {
     Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
-        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores);
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores,
+        storage.distributed());
   }
 
   @Override
@@ -173,8 +183,9 @@ public final class Main implements Callable<Integer> {
 
   /** The running server; {@link #close} is the orderly shutdown. */
   public static final class Server implements AutoCloseable {
-    private final RocksLogStore store;
-    private final Sequencer sequencer;
+    private final LogStore store;
+    private final Appender sequencer;
+    private final AutoCloseable writer;
     private final Vertx vertx;
     private final AtomicInteger inFlight;
     private final int port;
@@ -183,10 +194,11 @@ public final class Main implements Callable<Integer> {
     private final Listeners listeners;
     private volatile boolean closed;
 
-    private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
+    private Server(LogStore store, Appender sequencer, AutoCloseable writer, Vertx vertx, AtomicInteger inFlight,
         int port, URI publicUrl, LogSigner signer, Listeners listeners) {
       this.store = store;
       this.sequencer = sequencer;
+      this.writer = writer;
       this.vertx = vertx;
       this.inFlight = inFlight;
       this.port = port;
@@ -216,8 +228,11 @@ public final class Main implements Callable<Integer> {
       Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
           security.keys());
       Listeners listeners = Listeners.prepare(security);
-      RocksLogStore store = RocksLogStore.open(config.dataDir());
-      Sequencer sequencer = null;
+      RocksLogStore rocks = null;
+      LogStore store = config.distributed().isPresent() ? PgLogStore.open(config.distributed().get())
+          : (rocks = RocksLogStore.open(config.dataDir()));
+      Appender sequencer = null;
+      AutoCloseable writer = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -226,16 +241,30 @@ public final class Main implements Callable<Integer> {
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
         LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
-        TreeState head = LogLoader.load(store, signer);
-
         ServerMetrics metrics = new ServerMetrics();
-        SequencerStore writes = storeDecorator.apply(store);
-        sequencer = new Sequencer(writes, head, signer,
-            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize()),
-            System::currentTimeMillis, metrics);
-        Sequencer seq = sequencer;
+        Sequencer.Config batching = new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize());
+        TreeState head;
+        TileReader writes;
+        if (rocks != null) {
+          head = LogLoader.load(rocks, signer);
+          SequencerStore decorated = storeDecorator.apply(rocks);
+          Sequencer seq = new Sequencer(decorated, head, signer, batching, System::currentTimeMillis, metrics);
+          seq.start();
+          sequencer = seq;
+          writer = seq;
+          writes = decorated;
+        } else {
+          PgLogStore pg = (PgLogStore) store;
+          head = LogLoader.loadDistributed(pg, signer);
+          Frontend frontend = new Frontend(pg, head, signer, batching, System::currentTimeMillis, metrics,
+              nameSource.getHost() + ":" + config.port());
+          frontend.start();
+          sequencer = frontend;
+          writer = frontend;
+          writes = pg;
+        }
+        Appender seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
-        sequencer.start();
 
         int loops = Runtime.getRuntime().availableProcessors();
         vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
@@ -244,6 +273,7 @@ public final class Main implements Callable<Integer> {
         // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
         // decorator reaches them too.
         LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        RocksLogStore backupStore = rocks;
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
             new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
@@ -260,18 +290,19 @@ public final class Main implements Callable<Integer> {
         }
         int actual = first.actualPort();
         URI url = config.publicUrl(actual);
-        listeners.startAdmin(vertx, services, security.backupDir()
-            .map(d -> new Backup(store, signer, identity, d)).orElse(null));
+        // Online backups copy the embedded store; PostgreSQL and the object store have their own.
+        listeners.startAdmin(vertx, services, backupStore == null ? null : security.backupDir()
+            .map(d -> new Backup(backupStore, signer, identity, d)).orElse(null));
         listeners.watch(true);
         LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
             + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
-            + signer.logId().hex() + ", signer name " + signer.signerName() + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, listeners);
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ", storage " + store.describe() + ")");
+        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
-        if (sequencer != null) sequencer.close();
+        if (writer != null) writer.close();
         store.close();
         throw e;
       }
@@ -300,12 +331,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The store, for tests that audit what is on disk. */
-    RocksLogStore store() {
+    LogStore store() {
       return store;
     }
 
-    /** The sequencer, for tests. */
-    Sequencer sequencer() {
+    /** The write side, for tests. */
+    Appender sequencer() {
       return sequencer;
     }
 
@@ -320,7 +351,7 @@ public final class Main implements Callable<Integer> {
       Logging.direct(Main.class, "shutting down: finishing queued entries");
       listeners.close();
       try {
-        sequencer.close();
+        writer.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

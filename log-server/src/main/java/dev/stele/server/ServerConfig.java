@@ -1,5 +1,6 @@
 package dev.stele.server;
 
+import dev.stele.server.distributed.DistributedStorage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import java.util.Optional;
  *     payload; canonical bodies themselves are limited to 65535 bytes by the tile format).
  * @param verifyThreads threads verifying entry signatures. Default: one per core.
  * @param readThreads threads serving reads from the store. Default: two per core.
+ * @param distributed where the distributed driver keeps the log ({@code --storage postgres}):
+ *     PostgreSQL and an S3-compatible bucket; empty for the embedded RocksDB store in {@code
+ *     dataDir}, the default.
  */
 public record ServerConfig(
     int port,
@@ -47,7 +51,8 @@ public record ServerConfig(
     int queueSize,
     long bodyLimit,
     int verifyThreads,
-    int readThreads) {
+    int readThreads,
+    Optional<DistributedStorage> distributed) {
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -67,6 +72,20 @@ public record ServerConfig(
         throw new IllegalArgumentException("--public-url must be an http(s) URL with a host, got " + u);
       }
     });
+  }
+
+  /** The embedded store (the default). */
+  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
+      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
+      int verifyThreads, int readThreads) {
+    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
+        verifyThreads, readThreads, Optional.empty());
+  }
+
+  /** This configuration with the distributed driver. */
+  public ServerConfig withDistributed(DistributedStorage storage) {
+    return new ServerConfig(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize,
+        bodyLimit, verifyThreads, readThreads, Optional.of(storage));
   }
 
   /** The key file: the one given, or the one in the data directory. */

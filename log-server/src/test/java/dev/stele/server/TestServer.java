@@ -16,7 +16,7 @@ import dev.stele.merkle.tiles.TileProofBuilder;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.SequencerStore;
-import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.storage.LogStore;
 import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -158,7 +158,7 @@ final class TestServer implements AutoCloseable {
    * present and indexed under its leaf hash, every data tile equal to the entries' leaf hashes,
    * the tiles reproducing the signed root.
    */
-  static void audit(RocksLogStore store, PublicKey logKey) throws Exception {
+  static void audit(LogStore store, PublicKey logKey) throws Exception {
     TreeState s = store.treeState().orElseThrow();
     SignedNote note = SignedNote.parse(s.checkpoint());
     note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey)));

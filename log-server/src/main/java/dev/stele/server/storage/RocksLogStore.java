@@ -316,6 +316,27 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     return out;
   }
 
+  /** Receives search-index rows. */
+  public interface SearchKeyConsumer {
+    void accept(String key, long index) throws IOException;
+  }
+
+  /** Every row of the search index, in key order (a migration copies them). */
+  public void forEachSearchKey(SearchKeyConsumer consumer) throws IOException {
+    assert Blocking.offEventLoop("RocksDB: scan the search index");
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(search, ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < 9 || k[k.length - 9] != 0) throw new StorageException("malformed search key of " + k.length + " bytes");
+        consumer.accept(new String(k, 0, k.length - 9, java.nio.charset.StandardCharsets.UTF_8),
+            Keys.getLong(k, k.length - 8));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("scan the search index", e);
+    }
+  }
+
   @Override
   public void commit(Batch batch) throws StorageException {
     assert Blocking.offEventLoop("RocksDB: commit");
