@@ -218,7 +218,7 @@ public final class Integrator implements AutoCloseable {
     }
     waitAll(writes);
     // Only once every tile and bundle of the new tree is stored: the checkpoint, then the state.
-    store.objects().put("checkpoint", checkpoint.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", "no-cache");
+    store.objects().put("checkpoint", checkpoint.getBytes(StandardCharsets.UTF_8), PgLogStore.CHECKPOINT_TYPE, "no-cache");
     beforeCommit.run();
     TreeState next = new TreeState(size, growth.edge().root(), lastTime, checkpoint);
     store.commitTree(token, edge.size(), next);

@@ -85,7 +85,7 @@ public final class Migration {
         }
       }
     }
-    to.objects().put("checkpoint", state.checkpoint().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", "no-cache");
+    to.objects().put("checkpoint", state.checkpoint().getBytes(StandardCharsets.UTF_8), PgLogStore.CHECKPOINT_TYPE, "no-cache");
     to.knownSize(size);
     Hash root = size == 0 ? Rfc6962.EMPTY_ROOT : TileProofBuilder.root(to, size);
     if (!root.equals(state.root())) {

@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PgLogStore implements LogStore {
   static final String TILE_TYPE = "application/octet-stream";
+  /** No charset parameter: some S3-compatible stores (S3Proxy) rewrite it and then refuse the signature. */
+  static final String CHECKPOINT_TYPE = "text/plain";
   /** Tile and bundle paths hold the same bytes forever (C2SP tlog-tiles). */
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
@@ -103,8 +105,9 @@ public final class PgLogStore implements LogStore {
   private void createSchema() throws IOException {
     tx("create the schema", c -> {
       try (Statement s = c.createStatement()) {
-        // Frontends starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
-        s.execute("SELECT pg_advisory_xact_lock(7365746c65)");
+        // Frontends starting together would race on CREATE TABLE IF NOT EXISTS: one at a time
+        // (the lock key is "stele" in ASCII).
+        s.execute("SELECT pg_advisory_xact_lock(495623367781)");
         s.execute("CREATE TABLE IF NOT EXISTS stele_identity (id int PRIMARY KEY CHECK (id = 1),"
             + " tree_id bigint NOT NULL, log_id bytea NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS stele_sequence (id int PRIMARY KEY CHECK (id = 1),"
@@ -511,7 +514,7 @@ public final class PgLogStore implements LogStore {
   public void createTree(TreeState empty) throws IOException {
     if (empty.size() != 0) throw new IllegalArgumentException("a new tree is empty, not of size " + empty.size());
     objects.put("checkpoint", empty.checkpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        "text/plain; charset=utf-8", "no-cache");
+        PgLogStore.CHECKPOINT_TYPE, "no-cache");
     initTree(empty);
   }
 
