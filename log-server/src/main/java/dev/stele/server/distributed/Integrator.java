@@ -68,8 +68,9 @@ public final class Integrator implements AutoCloseable {
   });
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile int fenced;
 
-  private long token = -1;
+  private volatile long token = -1;
   private long renewedAt;
   private RightEdge edge;
   private TreeState state;
@@ -101,8 +102,14 @@ public final class Integrator implements AutoCloseable {
     return token >= 0;
   }
 
-  void beforeCommit(Runnable hook) {
+  /** Test hook: {@code hook} runs after the object store writes of each batch, before its commit. */
+  public void beforeCommit(Runnable hook) {
     beforeCommit = hook;
+  }
+
+  /** Commits refused because a newer integrator held the lease (the fence worked). */
+  public int fencedCommits() {
+    return fenced;
   }
 
   private void run() {
@@ -118,6 +125,7 @@ public final class Integrator implements AutoCloseable {
         backoff = 100;
       } catch (PgLogStore.FencedException e) {
         LOG.warning("integrator lost the lease: " + e.getMessage());
+        fenced++;
         dropLease();
       } catch (IOException | GeneralSecurityException | RuntimeException e) {
         LOG.log(Level.WARNING, "integration failed; retrying in " + backoff + " ms: " + e.getMessage());
