@@ -31,8 +31,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 wait_for() { for _ in $(seq 1 240); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 1; done; cat "$1"; exit 1; }
 
 command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
-./mvnw -B -q -DskipTests -Pbench -pl bench,log-server -am package
-./mvnw -B -q -pl log-server generate-test-resources   # target/s3proxy/s3proxy.jar
+./mvnw -B -q -DskipTests -Pbench -pl bench,log-server -am package   # also copies target/s3proxy/s3proxy.jar
 exec > >(tee "$out") 2>&1
 echo "# distributed benchmark $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "# load average before: $(cat /proc/loadavg)"
