@@ -31,7 +31,8 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 wait_for() { for _ in $(seq 1 240); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 1; done; cat "$1"; exit 1; }
 
 command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
-./mvnw -B -q -DskipTests -Pbench -pl bench,log-server -am package   # also copies target/s3proxy/s3proxy.jar
+# Also copies log-server/target/s3proxy/s3proxy.jar. STELE_BENCH_NO_BUILD=1 reuses the last build.
+[ -n "${STELE_BENCH_NO_BUILD:-}" ] || ./mvnw -B -q -DskipTests -Pbench -pl bench,log-server -am package
 exec > >(tee "$out") 2>&1
 echo "# distributed benchmark $(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "# load average before: $(cat /proc/loadavg)"
@@ -104,8 +105,7 @@ phase() { # name url frontend-pids...
 }
 
 # ---- one frontend ----------------------------------------------------------------------------
-"${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U stele -d postgres -qc "CREATE DATABASE one; CREATE DATABASE two" 2>/dev/null \
-  || psql -h 127.0.0.1 -p "$pgport" -U stele -d postgres -qc "CREATE DATABASE one; CREATE DATABASE two"
+"${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U stele -d postgres -q -c "CREATE DATABASE one" -c "CREATE DATABASE two"
 p1=$(free_port)
 fe1=$(frontend one "$p1"); pids+=("$fe1")
 wait_for "$work/fe-$p1.log" "listening on"
