@@ -229,7 +229,7 @@ public final class Integrator implements AutoCloseable {
     store.objects().put("checkpoint", checkpoint.getBytes(StandardCharsets.UTF_8), PgLogStore.CHECKPOINT_TYPE, "no-cache");
     beforeCommit.run();
     TreeState next = new TreeState(size, growth.edge().root(), lastTime, checkpoint);
-    store.commitTree(token, edge.size(), next);
+    store.commitTree(token, ttlMillis, edge.size(), next);
     edge = growth.edge();
     state = next;
     renewedAt = System.nanoTime(); // the commit proved the lease still ours

@@ -472,12 +472,12 @@ public final class PgLogStore implements LogStore {
   /**
    * Commits a new tree state, in one transaction that first locks the lease row and checks that
    * {@code token} is still the lease's (the fence: a newer integrator has a larger token, and its
-   * own lease update waits for this transaction or makes it fail here), then moves the tree from
-   * exactly {@code oldSize}. Everything the state covers must be in the object store already.
+   * own lease update waits for this transaction or makes it fail here), extends the lease by
+   * {@code ttlMillis}, then moves the tree from exactly {@code oldSize}. Everything the state covers must be in the object store already.
    *
    * @throws FencedException if the lease has passed to another integrator, or the tree moved
    */
-  void commitTree(long token, long oldSize, TreeState next) throws IOException {
+  void commitTree(long token, long ttlMillis, long oldSize, TreeState next) throws IOException {
     tx("commit the tree at size " + next.size(), c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT token FROM stele_lease WHERE id = 1 FOR UPDATE");
           ResultSet rs = ps.executeQuery()) {
@@ -487,6 +487,12 @@ public final class PgLogStore implements LogStore {
           throw new FencedException("fenced: the integrator lease has token " + current + ", this integrator holds "
               + token + "; not committing size " + next.size());
         }
+      }
+      // Each commit extends the lease, so a slow batch (a slow object store) does not let it lapse.
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE stele_lease SET expires_at = now() + ? * interval '1 millisecond' WHERE id = 1")) {
+        ps.setLong(1, ttlMillis);
+        ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE stele_tree SET size = ?, root = ?, last_time = ?, checkpoint = ? WHERE id = 1 AND size = ?")) {
