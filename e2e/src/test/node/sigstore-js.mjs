@@ -3,34 +3,40 @@
 // and package-lock.json) run against a Stele log, for the cross-client tests (CrossClientIT).
 // Three commands:
 //
-//   record --url URL --key KEY --kind hashedrekord|dsse --artifact FILE --bundle OUT
+//   record (--url URL | --signing-config FILE) --key KEY --kind hashedrekord|dsse --artifact FILE --bundle OUT
 //     Signs with KEY (an ECDSA P-256 private key, PKCS#8 PEM as `stele keygen` writes it; an
 //     encrypted one is opened with STELE_KEY_PASSWORD, as the Stele CLI does), records the entry
 //     in the log at URL through @sigstore/sign's Rekor v1 client, and writes the Sigstore bundle
 //     to OUT. hashedrekord signs FILE itself; dsse signs an in-toto statement whose one subject
-//     is FILE's SHA-256. Prints "RECORDED <kind> logIndex=<n>".
+//     is FILE's SHA-256. Prints "RECORDED <kind> logIndex=<n> api=<1|2>". With --signing-config
+//     (a Sigstore signing_config.json v0.2), the log and its Rekor API version are the ones
+//     @sigstore/sign's bundleBuilderFromSigningConfig picks (its rule, restated below because that
+//     function also wants a Fulcio CA: the valid logs of API version 2 or less, newest start first),
+//     passed to the same RekorWitness.
 //
 //   trusted-root --url URL --log-key LOG_KEY --out OUT
 //     Writes a Sigstore trusted root that trusts exactly LOG_KEY (PEM public key) for URL.
 //
-//   verify --bundle BUNDLE [--artifact FILE] --key SIGNER_KEY (--log-key LOG_KEY --url URL | --trusted-root ROOT)
+//   verify --bundle BUNDLE [--artifact FILE] --key SIGNER_KEY (--log-key LOG_KEY --url URL | --trusted-root ROOT) [--timestamps N]
 //     Verifies BUNDLE offline with @sigstore/verify: the artifact signature with SIGNER_KEY (PEM
 //     public key), and the log entry (SET, inclusion proof, signed checkpoint) with the log's key.
-//     A dsse bundle may be checked without FILE. Prints "VERIFIED" or "REJECTED <code>: <message>".
+//     A dsse bundle may be checked without FILE. --timestamps is the Verifier's timestampThreshold
+//     (default 1: the SET of a Rekor v1 entry; a keyed Rekor v2 entry has none, give 0).
+//     Prints "VERIFIED" or "REJECTED <code>: <message>".
 //
 // Exit status: 0 done or verified; 1 rejected (or the log refused the entry); 2 usage or setup
 // error. Nothing here prints key material: errors show only their message.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 
 const USAGE = `usage:
-  node sigstore-js.mjs record --url URL --key KEY --kind hashedrekord|dsse --artifact FILE --bundle OUT
+  node sigstore-js.mjs record (--url URL | --signing-config FILE) --key KEY --kind hashedrekord|dsse --artifact FILE --bundle OUT
   node sigstore-js.mjs trusted-root --url URL --log-key LOG_KEY --out OUT
-  node sigstore-js.mjs verify --bundle BUNDLE [--artifact FILE] --key SIGNER_KEY (--log-key LOG_KEY --url URL | --trusted-root ROOT)`;
+  node sigstore-js.mjs verify --bundle BUNDLE [--artifact FILE] --key SIGNER_KEY (--log-key LOG_KEY --url URL | --trusted-root ROOT) [--timestamps N]`;
 
 class UsageError extends Error {}
 
@@ -79,8 +85,24 @@ const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest();
 // key up by it. The SHA-256 of the key's SubjectPublicKeyInfo makes it unambiguous.
 const hintFor = (key) => sha256(spki(key)).toString('hex');
 
+// The Rekor service @sigstore/sign 4.1.1 selects from a signing config (config.js, tlogService):
+// API version 2 or less, validity not ended, newest start first.
+function tlogFromSigningConfig(file) {
+  const config = SigningConfig.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const now = new Date();
+  const valid = config.rekorTlogUrls
+    .filter((s) => s.majorApiVersion <= 2 && (!s.validFor?.end || s.validFor.end >= now))
+    .sort((a, b) => (b.validFor?.start?.getTime() ?? 0) - (a.validFor?.start?.getTime() ?? 0));
+  if (valid.length === 0) throw new UsageError(`no usable Rekor log in ${file}`);
+  return { url: valid[0].url, majorApiVersion: valid[0].majorApiVersion };
+}
+
 async function record(opts) {
-  need(opts, 'url', 'key', 'kind', 'artifact', 'bundle');
+  need(opts, 'key', 'kind', 'artifact', 'bundle');
+  if ((opts.url === undefined) === (opts['signing-config'] === undefined)) {
+    throw new UsageError('give --url or --signing-config');
+  }
+  const tlog = opts.url !== undefined ? { url: opts.url, majorApiVersion: 1 } : tlogFromSigningConfig(opts['signing-config']);
   const key = privateKey(opts.key);
   const pub = crypto.createPublicKey(key);
   const signer = {
@@ -91,7 +113,10 @@ async function record(opts) {
       };
     },
   };
-  const witness = new RekorWitness({ rekorBaseURL: opts.url, entryType: 'dsse', fetchOnConflict: false, timeout: 30000, retry: 0 });
+  const witness = new RekorWitness({
+    rekorBaseURL: tlog.url, majorApiVersion: tlog.majorApiVersion, entryType: 'dsse', fetchOnConflict: false,
+    timeout: 30000, retry: 0,
+  });
   const artifact = fs.readFileSync(opts.artifact);
   let bundle;
   if (opts.kind === 'hashedrekord') {
@@ -109,7 +134,7 @@ async function record(opts) {
     throw new UsageError(`--kind must be hashedrekord or dsse, not ${opts.kind}`);
   }
   fs.writeFileSync(opts.bundle, JSON.stringify(bundleToJSON(bundle), null, 2));
-  console.log(`RECORDED ${opts.kind} logIndex=${bundle.verificationMaterial.tlogEntries[0].logIndex}`);
+  console.log(`RECORDED ${opts.kind} logIndex=${bundle.verificationMaterial.tlogEntries[0].logIndex} api=${tlog.majorApiVersion}`);
   return 0;
 }
 
@@ -166,7 +191,8 @@ function verify(opts) {
     });
     // One log entry, and its SET as the one trusted time: what a Rekor v1 bundle without a
     // certificate carries.
-    new Verifier(material, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 })
+    const timestampThreshold = opts.timestamps === undefined ? 1 : Number(opts.timestamps);
+    new Verifier(material, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold })
       .verify(toSignedEntity(bundleFromJSON(bundleJSON), artifact));
   } catch (err) {
     console.log(`REJECTED ${err.code ?? err.name}: ${err.message}`);
@@ -180,11 +206,11 @@ async function main(argv) {
   const [command, ...args] = argv;
   switch (command) {
     case 'record':
-      return record(options(args, ['url', 'key', 'kind', 'artifact', 'bundle']));
+      return record(options(args, ['url', 'signing-config', 'key', 'kind', 'artifact', 'bundle']));
     case 'trusted-root':
       return writeTrustedRoot(options(args, ['url', 'log-key', 'out']));
     case 'verify':
-      return verify(options(args, ['bundle', 'artifact', 'key', 'log-key', 'url', 'trusted-root']));
+      return verify(options(args, ['bundle', 'artifact', 'key', 'log-key', 'url', 'trusted-root', 'timestamps']));
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command');
   }

@@ -1,5 +1,7 @@
 package dev.stele.bench;
 
+import dev.stele.client.rekor.ProposedEntries;
+
 import dev.stele.client.crypto.HashAlgorithm;
 import dev.stele.client.crypto.SignatureVerifier;
 import dev.stele.client.crypto.SignatureVerifiers;
@@ -44,7 +46,8 @@ import org.HdrHistogram.Recorder;
  *       signing were all it did.
  *   <li><b>Pre-signing</b>: distinct hashedrekord proposals, signed before any load starts.
  *   <li><b>Maximum sustained rate</b>: a closed loop with many requests in flight over keep-alive
- *       connections; counts 201s per second.
+ *       connections; counts 201s per second; then the same through the Rekor v2 API ({@code POST
+ *       /api/v2/log/entries}, the same signatures as hashedrekord 0.0.2 requests) into the same tree.
  *   <li><b>Fixed rates</b>: an open loop sending at a set rate whatever the server does; latency
  *       is measured from the moment each request was due (so a stalled server cannot hide its
  *       queueing: no coordinated omission) to the 201 with its signed proof.
@@ -73,6 +76,11 @@ public final class LoadGen {
 
   private final List<byte[]> proposals = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
+  /** The same signatures as Rekor v2 requests (other bodies, so other entries), for the v2 phase. */
+  private final List<byte[]> proposalsV2 = new ArrayList<>();
+  private final AtomicInteger nextV2 = new AtomicInteger();
+  /** Whether requests now go to POST /api/v2/log/entries. */
+  private volatile boolean v2;
   private Vertx vertx;
   private HttpClient client;
 
@@ -123,6 +131,13 @@ public final class LoadGen {
       Result max = closedLoop("max", maxSeconds, concurrency);
       System.out.printf(Locale.ROOT, "max sustained: %.0f appends/s (%d in flight, %d s; p50 %.1f ms, p99 %.1f ms; %d non-201) = %.2f of the ceiling%s%n",
           max.rate, concurrency, maxSeconds, max.p50, max.p99, max.errors, max.rate / ceiling, clock.perAppend(max.ok));
+      // The same closed loop through the Rekor v2 API, into the same tree.
+      v2 = true;
+      clock = new CpuClock(serverPid);
+      Result maxV2 = closedLoop("max v2", maxSeconds, concurrency);
+      v2 = false;
+      System.out.printf(Locale.ROOT, "max sustained (Rekor v2, POST /api/v2/log/entries): %.0f appends/s (%d in flight, %d s; p50 %.1f ms, p99 %.1f ms; %d non-201) = %.2f of the ceiling%s%n",
+          maxV2.rate, concurrency, maxSeconds, maxV2.p50, maxV2.p99, maxV2.errors, maxV2.rate / ceiling, clock.perAppend(maxV2.ok));
       for (int rate : rates) {
         clock = new CpuClock(serverPid);
         Result r = openLoop(rate, rateSeconds);
@@ -216,6 +231,7 @@ public final class LoadGen {
     String pem = Base64.getEncoder().encodeToString(Pem.encode("PUBLIC KEY", key.getPublic().getEncoded())
         .getBytes(StandardCharsets.US_ASCII));
     byte[][] out = new byte[n][];
+    byte[][] outV2 = new byte[n][];
     long salt = System.nanoTime();
     CountDownLatch done = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
@@ -226,7 +242,9 @@ public final class LoadGen {
           for (int i = from; i < n; i += threads) {
             byte[] artifact = ("load " + salt + " " + i).getBytes(StandardCharsets.UTF_8);
             byte[] sig = signer.sign(artifact);
-            String digest = HexFormat.of().formatHex(md.digest(artifact));
+            byte[] digestBytes = md.digest(artifact);
+            String digest = HexFormat.of().formatHex(digestBytes);
+            outV2[i] = ProposedEntries.hashedRekordV2(digestBytes, sig, key.getPublic(), "PKIX_ECDSA_P256_SHA_256");
             out[i] = ("{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
                 + "{\"algorithm\":\"sha256\",\"value\":\"" + digest + "\"}},\"signature\":{\"content\":\""
                 + Base64.getEncoder().encodeToString(sig) + "\",\"publicKey\":{\"content\":\"" + pem + "\"}}}}")
@@ -241,18 +259,22 @@ public final class LoadGen {
     }
     done.await();
     for (byte[] p : out) proposals.add(p);
+    for (byte[] p : outV2) proposalsV2.add(p);
     System.out.printf(Locale.ROOT, "pre-signed %d distinct hashedrekord entries in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
   }
 
   private byte[] nextProposal() {
-    int i = next.getAndIncrement();
-    if (i >= proposals.size()) throw new IllegalStateException("ran out of pre-signed entries; raise the count");
-    return proposals.get(i);
+    List<byte[]> list = v2 ? proposalsV2 : proposals;
+    int i = (v2 ? nextV2 : next).getAndIncrement();
+    if (i >= list.size()) throw new IllegalStateException("ran out of pre-signed entries; raise the count");
+    return list.get(i);
   }
 
   private Future<Integer> post() {
+    boolean toV2 = v2;
     Buffer body = Buffer.buffer(nextProposal());
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/log/entries")
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI(toV2 ? "/api/v2/log/entries" : "/api/v1/log/entries")
             .putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> resp.statusCode()));

@@ -35,8 +35,9 @@ final class ConfigurationReference {
    * is mentioned nowhere any more.
    */
   static final Map<String, String> OTHER_VARIABLES = Map.of(
-      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key of the server (or the PIN "
-          + "of its PKCS#11 token; `--key-password-file` wins), a signing key of `stele`. Passwords are never taken "
+      "STELE_KEY_PASSWORD", "Password of an encrypted PKCS#8 private key: the log key and checkpoint key of the "
+          + "server (or the PIN of its PKCS#11 token; `--key-password-file` wins), the witness key of the monitor, a "
+          + "signing key of `stele`. Passwords are never taken "
           + "from arguments; `stele` asks on the terminal when it is unset.",
       "STELE_LOG_TOKEN", "Bearer token for a log that restricts writes (or reads), when `--log-token-file` is not "
           + "given; sent only to the log's origin, over HTTPS or to a loopback IP literal.",

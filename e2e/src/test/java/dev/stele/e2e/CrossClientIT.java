@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.External;
+import dev.stele.client.TestWitnesses;
 import dev.stele.client.cli.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ class CrossClientIT {
   @BeforeAll
   static void start() throws Exception {
     sigstoreJs = SigstoreJs.install();
-    log = LogProcess.start(dir.resolve("log"));
+    // Every checkpoint in the log's answers carries two signature lines, the log's ECDSA and Ed25519
+    // ones: the clients must pick the line of the key they trust.
+    log = LogProcess.start(dir.resolve("log"), "--v1-signature-lines", "all");
     logKey = log.writePublicKey(dir.resolve("log.pub"));
     signer = dir.resolve("signer");
     Cli.Run keygen = Stele.inProcess(ENV, "keygen", "--output-key-prefix", signer.toString());
@@ -128,6 +131,47 @@ class CrossClientIT {
     SigstoreJs.Result set = jsVerify(tampered(bundle, CrossClientIT::corruptSet), artifact, byLogKey);
     assertEquals(1, set.code(), "sigstore-js rejects a corrupted SET: " + set);
     assertTrue(set.output().contains("REJECTED TLOG_INCLUSION_PROMISE_ERROR"), set.toString());
+  }
+
+  /**
+   * Checkpoints with more signature lines than the log's (its Ed25519 line, and witness
+   * cosignatures, c2sp.org/tlog-cosignature) are what a log with witnesses answers: sigstore-js
+   * ignores the lines of keys it does not know, and the Stele CLI checks the cosignatures against
+   * a witness policy when given one.
+   */
+  @Test
+  void cosignedCheckpoints_verifyWithSigstoreJs_andWithTheSteleCliUnderAWitnessPolicy() throws Exception {
+    Path artifact = write("witnessed.tar", "a release, cosigned by witnesses");
+    Path bundle = dir.resolve("witnessed.sigstore.json");
+    Cli.Run signed = Stele.inProcess(ENV, "sign-blob", artifact.toString(), "--key", signer + ".key",
+        "--bundle", bundle.toString(), "--log-url", log.url().toString(), "--log-key", logKey.toString());
+    assertEquals(Stele.OK, signed.code(), signed.toString());
+    String envelope = tlogEntry((ObjectNode) JSON.readTree(Files.readString(bundle, StandardCharsets.UTF_8)))
+        .get("inclusionProof").get("checkpoint").get("envelope").asText();
+    assertEquals(2, envelope.split("\u2014 ", -1).length - 1, "the log's two lines: " + envelope);
+
+    List<TestWitnesses.Witness> witnesses = TestWitnesses.create("witness.example/w", 3);
+    Path cosigned = tampered(bundle, b -> ((ObjectNode) tlogEntry(b).get("inclusionProof").get("checkpoint"))
+        .put("envelope", TestWitnesses.cosign(envelope, witnesses)));
+    Path oneCosignature = tampered(bundle, b -> ((ObjectNode) tlogEntry(b).get("inclusionProof").get("checkpoint"))
+        .put("envelope", TestWitnesses.cosign(envelope, witnesses.subList(0, 1))));
+
+    List<String> byLogKey = List.of("--log-key", logKey.toString(), "--url", log.url().toString());
+    for (Path b : List.of(bundle, cosigned, oneCosignature)) {
+      SigstoreJs.Result js = jsVerify(b, artifact, byLogKey);
+      assertEquals(0, js.code(), "sigstore-js verifies " + b.getFileName() + ": " + js);
+      assertTrue(js.output().contains("VERIFIED"), js.toString());
+    }
+
+    Path policy = write("witnesses.policy", TestWitnesses.policy(witnesses, 2, null));
+    Cli.Run ok = Stele.inProcess(ENV, "verify-blob", artifact.toString(), "--bundle", cosigned.toString(), "--key",
+        signer + ".pub", "--log-key", logKey.toString(), "--log-url", log.url().toString(),
+        "--witness-policy", policy.toString());
+    assertEquals(Stele.OK, ok.code(), ok.toString());
+    Cli.Run refused = Stele.inProcess(ENV, "verify-blob", artifact.toString(), "--bundle", oneCosignature.toString(),
+        "--key", signer + ".pub", "--log-key", logKey.toString(), "--log-url", log.url().toString(),
+        "--witness-policy", policy.toString());
+    assertEquals(20, refused.code(), refused.toString());
   }
 
   private static SigstoreJs.Result record(String kind, Path artifact, Path bundle) throws Exception {

@@ -54,6 +54,7 @@ public final class TestLog {
   private final List<byte[]> bodies = new ArrayList<>();
   private final List<Long> times = new ArrayList<>();
   private long size;
+  private volatile List<TestWitnesses.Witness> cosigners = List.of();
 
   public TestLog(String baseUrl) {
     this(URI.create(baseUrl), p256(), 1234567890123L);
@@ -180,13 +181,20 @@ public final class TestLog {
     return sign(checkpointAt(treeSize));
   }
 
-  /** Signs a checkpoint text with the log key. */
+  /** Signs a checkpoint text with the log key, and has the witnesses set by {@link #cosigners} cosign it. */
   public String sign(Checkpoint checkpoint) {
     try {
-      return SignedNote.sign(checkpoint.text(), List.of(NoteKeys.rekorSigner(host, signer))).format();
+      String note = SignedNote.sign(checkpoint.text(), List.of(NoteKeys.rekorSigner(host, signer))).format();
+      List<TestWitnesses.Witness> w = cosigners;
+      return w.isEmpty() ? note : TestWitnesses.cosign(note, w);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** From now on, every checkpoint this log signs carries these witnesses' cosignatures. */
+  public void cosigners(List<TestWitnesses.Witness> witnesses) {
+    cosigners = List.copyOf(witnesses);
   }
 
   /** Signs anything with the log key (e.g. a tampered SET payload). */

@@ -5,12 +5,15 @@ import dev.stele.client.crypto.Signer;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.server.http.HttpVerticle;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.LogReader;
+import dev.stele.server.read.PublishedHead;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sequencer.SequencerStore;
+import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
@@ -20,6 +23,8 @@ import dev.stele.server.distributed.Frontend;
 import dev.stele.server.distributed.PgLogStore;
 import dev.stele.server.sequencer.Appender;
 import dev.stele.merkle.tiles.TileReader;
+import dev.stele.server.witness.WitnessCollector;
+import dev.stele.server.witness.WitnessConfig;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -52,12 +57,12 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     sortOptions = false,
     description = {
-        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API and C2SP tlog-tiles over "
-            + "one Merkle tree, in an embedded RocksDB store or, for several frontends, in PostgreSQL"
-            + " and an S3-compatible object store.",
+        "Runs a Stele transparency log: the Sigstore Rekor v1 REST API, the Rekor v2 API and C2SP "
+            + "tlog-tiles over one Merkle tree, in an embedded RocksDB store or, for several frontends,"
+            + " in PostgreSQL and an S3-compatible object store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {HsmKeygenCommand.class, MigrateCommand.class})
+    subcommands = {TrustCommand.class, HsmKeygenCommand.class, MigrateCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -113,6 +118,12 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses;
+
+  @CommandLine.Mixin
+  LimitOptions limits = new LimitOptions();
+
   @CommandLine.Mixin
   StorageOptions storage;
 
@@ -133,23 +144,28 @@ public final class Main implements Callable<Integer> {
     Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
-        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores,
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve(),
         storage.distributed());
   }
 
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    WitnessConfig witnessConfig;
     SecurityConfig exposure;
     try {
       config = config();
+      witnessConfig = witnesses.config();
       exposure = security.config(key);
     } catch (IllegalArgumentException e) {
       System.err.println("stele-server: " + e.getMessage());
       return 2;
+    } catch (IOException e) {
+      System.err.println("stele-server: cannot read --witness-policy: " + e);
+      return 1;
     }
     try {
-      Server server = Server.start(config, exposure, new VertxOptions(), UnaryOperator.identity());
+      Server server = Server.start(config, exposure, witnessConfig, new VertxOptions(), UnaryOperator.identity());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stele-shutdown"));
       if (publicKeyFile != null) {
         try {
@@ -191,11 +207,13 @@ public final class Main implements Callable<Integer> {
     private final int port;
     private final URI publicUrl;
     private final LogSigner signer;
+    private final WitnessCollector witnesses;
     private final Listeners listeners;
     private volatile boolean closed;
 
     private Server(LogStore store, Appender sequencer, AutoCloseable writer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer, Listeners listeners) {
+        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, Listeners listeners) {
+      this.witnesses = witnesses;
       this.store = store;
       this.sequencer = sequencer;
       this.writer = writer;
@@ -219,20 +237,45 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
-      return start(config, SecurityConfig.NONE, vertxOptions, storeDecorator);
+      return start(config, SecurityConfig.NONE, WitnessConfig.defaults(), vertxOptions, storeDecorator);
     }
 
     /** As above, exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM). */
     public static Server start(ServerConfig config, SecurityConfig security, VertxOptions vertxOptions,
         UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, security, WitnessConfig.defaults(), vertxOptions, storeDecorator);
+    }
+
+    /** As {@link #start(ServerConfig, VertxOptions, UnaryOperator)}, with a checkpoint key and witnesses. */
+    public static Server start(ServerConfig config, WitnessConfig witnessConfig, VertxOptions vertxOptions,
+        UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      return start(config, SecurityConfig.NONE, witnessConfig, vertxOptions, storeDecorator);
+    }
+
+    /**
+     * The server exposed and keyed as {@code security} says (TLS, tokens, admin listener, HSM),
+     * with the checkpoint key and witnesses of {@code witnessConfig}.
+     */
+    public static Server start(ServerConfig config, SecurityConfig security, WitnessConfig witnessConfig,
+        VertxOptions vertxOptions, UnaryOperator<SequencerStore> storeDecorator) throws Exception {
       Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
           security.keys());
+      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
+          witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
       Listeners listeners = Listeners.prepare(security);
+      if (config.distributed().isPresent() && witnessConfig.policy().isPresent()) {
+        // The collector keeps cosigned checkpoints in the embedded store and listens to the one
+        // sequencer of this process; with the distributed driver the integrator may be another
+        // frontend, and PostgreSQL has no place for cosignatures yet.
+        throw new LogLoader.StartupException("--witness-policy is not supported with --storage postgres yet:"
+            + " witnesses need the embedded store (log-server/README.md, distributed storage)");
+      }
       RocksLogStore rocks = null;
       LogStore store = config.distributed().isPresent() ? PgLogStore.open(config.distributed().get())
           : (rocks = RocksLogStore.open(config.dataDir()));
       Appender sequencer = null;
       AutoCloseable writer = null;
+      WitnessCollector collector = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -240,19 +283,26 @@ public final class Main implements Callable<Integer> {
         // The signer name is fixed by the configured URL, or the default one; with port 0 the
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
-        LogSigner signer = new LogSigner(key, nameSource.getHost(), identity.treeId());
+        LogSigner signer = new LogSigner(key, checkpointKey, nameSource.getHost(), identity.treeId());
         ServerMetrics metrics = new ServerMetrics();
-        Sequencer.Config batching = new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize());
+        Sequencer.Config batching = new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize(),
+            config.limits().requestTimeout());
         TreeState head;
         TileReader writes;
+        PublishedHead published;
         if (rocks != null) {
           head = LogLoader.load(rocks, signer);
           SequencerStore decorated = storeDecorator.apply(rocks);
           Sequencer seq = new Sequencer(decorated, head, signer, batching, System::currentTimeMillis, metrics);
-          seq.start();
           sequencer = seq;
           writer = seq;
           writes = decorated;
+          if (witnessConfig.policy().isPresent()) {
+            collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
+                witnessConfig.timeout(), seq, rocks, signer, metrics);
+          }
+          published = collector != null ? collector : PublishedHead.of(seq);
+          seq.start();
         } else {
           PgLogStore pg = (PgLogStore) store;
           head = LogLoader.loadDistributed(pg, signer);
@@ -262,6 +312,7 @@ public final class Main implements Callable<Integer> {
           sequencer = frontend;
           writer = frontend;
           writes = pg;
+          published = PublishedHead.of(frontend);
         }
         Appender seq = sequencer;
         metrics.bindState(() -> seq.head().size(), seq::queueDepth);
@@ -272,11 +323,14 @@ public final class Main implements Callable<Integer> {
         WorkerExecutor readPool = vertx.createSharedWorkerExecutor("stele-read", config.readThreads());
         // Proofs read tiles through the store as the sequencer sees it, so that a test's fault
         // decorator reaches them too.
-        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics);
+        LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics, published,
+            witnessConfig.v1AllLines());
         RocksLogStore backupStore = rocks;
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
-            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit());
+            new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit(),
+            new RequestGuards(config.limits()));
+        metrics.bindAdmission(services.guards()::openConnections, services.guards()::verifying);
 
         AtomicInteger inFlight = new AtomicInteger();
         // One HTTP verticle per event loop, all on one port. Port 0 becomes Vert.x's shared
@@ -297,11 +351,13 @@ public final class Main implements Callable<Integer> {
         LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
             + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
-            + signer.logId().hex() + ", signer name " + signer.signerName() + ", storage " + store.describe() + ")");
-        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, listeners);
+            + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
+            + signer.checkpointVkey().orElse("none") + ", storage " + store.describe() + ")");
+        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, collector, listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
+        if (collector != null) collector.close();
         if (writer != null) writer.close();
         store.close();
         throw e;
@@ -352,6 +408,7 @@ public final class Main implements Callable<Integer> {
       listeners.close();
       try {
         writer.close();
+        if (witnesses != null) witnesses.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

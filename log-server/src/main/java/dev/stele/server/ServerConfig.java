@@ -1,6 +1,7 @@
 package dev.stele.server;
 
 import dev.stele.server.distributed.DistributedStorage;
+import dev.stele.server.http.RequestLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import java.util.Optional;
  *     payload; canonical bodies themselves are limited to 65535 bytes by the tile format).
  * @param verifyThreads threads verifying entry signatures. Default: one per core.
  * @param readThreads threads serving reads from the store. Default: two per core.
+ * @param limits connections, deadlines, verification slots and body limits of search and
+ *     retrieve: what one client may hold ({@link RequestLimits}, with the defaults there).
  * @param distributed where the distributed driver keeps the log ({@code --storage postgres}):
  *     PostgreSQL and an S3-compatible bucket; empty for the embedded RocksDB store in {@code
  *     dataDir}, the default.
@@ -52,11 +55,14 @@ public record ServerConfig(
     long bodyLimit,
     int verifyThreads,
     int readThreads,
+    RequestLimits limits,
     Optional<DistributedStorage> distributed) {
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(distributed, "distributed");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     if (maxBatchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1");
     if (maxBatchAge.isNegative()) throw new IllegalArgumentException("--batch-age-ms must be >= 0");
@@ -74,18 +80,26 @@ public record ServerConfig(
     });
   }
 
-  /** The embedded store (the default). */
+  /** The embedded store (the default), with the default {@link RequestLimits}. */
   public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
       Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
       int verifyThreads, int readThreads) {
     this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
-        verifyThreads, readThreads, Optional.empty());
+        verifyThreads, readThreads, RequestLimits.DEFAULTS);
+  }
+
+  /** The embedded store (the default), with these {@link RequestLimits}. */
+  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
+      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
+      int verifyThreads, int readThreads, RequestLimits limits) {
+    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
+        verifyThreads, readThreads, limits, Optional.empty());
   }
 
   /** This configuration with the distributed driver. */
   public ServerConfig withDistributed(DistributedStorage storage) {
     return new ServerConfig(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize,
-        bodyLimit, verifyThreads, readThreads, Optional.of(storage));
+        bodyLimit, verifyThreads, readThreads, limits, Optional.of(storage));
   }
 
   /** The key file: the one given, or the one in the data directory. */

@@ -105,6 +105,15 @@ class AccessControlTest {
       assertTrue(logLines.stream().anyMatch(l -> l.startsWith("dev.stele.server.audit write accepted: create_entry by"
           + " token ci-release, entry " + entry.id() + " at index 0")), logLines.toString());
 
+      // The Rekor v2 write route is held to the same tokens, and audited under its own name.
+      String v2 = RekorV2ApiTest.request(signer, Proposals.artifact("b"));
+      assertEquals(401, log.post("/api/v2/log/entries", v2).statusCode());
+      assertEquals(403, log.post("/api/v2/log/entries", v2, "Authorization", "Bearer " + WRITER + "x").statusCode());
+      HttpResponse<String> rightV2 = log.post("/api/v2/log/entries", v2, "Authorization", "Bearer " + WRITER);
+      assertEquals(201, rightV2.statusCode(), rightV2.body());
+      assertTrue(logLines.stream().anyMatch(l -> l.startsWith("dev.stele.server.audit write accepted: create_entry_v2 by"
+          + " token ci-release, entry ") && l.contains(" at index 1, ")), logLines.toString());
+
       // Reads need nothing.
       assertEquals(200, log.get("/checkpoint").statusCode());
       assertEquals(200, log.get("/api/v1/log").statusCode());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stele.client.keys.KeyFiles;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
+import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -49,6 +50,36 @@ class KeyAndBackupTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     try (Main.Server s = Main.Server.start(withKey)) {
       assertTrue(s.port() > 0);
+    }
+  }
+
+  @Test
+  void aCheckpointKeyOthersMayRead_isRefusedToo_andAnEncryptedOneUsesThePasswordFile() throws Exception {
+    Path key = dir.resolve("checkpoint.pem");
+    KeyPair pair = KeyFiles.generateEd25519();
+    KeyFiles.writePrivateKey(key, pair.getPrivate(), "correct horse".toCharArray());
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+    Path password = dir.resolve("password");
+    Files.writeString(password, "correct horse\n");
+    IOException e = assertThrows(IOException.class,
+        () -> CheckpointKeys.loadOrGenerate(key, false, Optional.of(password)));
+    assertTrue(e.getMessage().startsWith("the checkpoint key file " + key + " is readable or writable by others"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("Fix it with: chmod 600 " + key), e.getMessage());
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertEquals(pair.getPublic(), CheckpointKeys.loadOrGenerate(key, false, Optional.of(password)).publicKey());
+    // The server passes the log key's password file on: a log started with it signs with this key.
+    ServerConfig c = TestServer.config(dir.resolve("data"));
+    try (Main.Server s = Main.Server.start(c,
+        new SecurityConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), 3001, Optional.empty(),
+            new LogKeys.Source(Optional.empty(), Optional.empty(), Optional.of(password)),
+            java.time.Duration.ofSeconds(10)),
+        new dev.stele.server.witness.WitnessConfig(Optional.of(key), Optional.empty(), false,
+            dev.stele.server.witness.WitnessConfig.DEFAULT_TIMEOUT, false),
+        new io.vertx.core.VertxOptions(), java.util.function.UnaryOperator.identity())) {
+      assertEquals(dev.stele.client.protocol.NoteKeys.verifierKey(s.signer().signerName(), pair.getPublic()),
+          s.signer().checkpointVkey().orElseThrow());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.stele.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,41 @@ class LifecycleTest {
       HttpResponse<String> retry = log.post("/api/v1/log/entries", kept);
       assertEquals(409, retry.statusCode(), "the client's retry finds it");
       log.verifiedEntry(log.get(retry.headers().firstValue("Location").orElseThrow()).body());
+      log.audit();
+    }
+  }
+
+  /**
+   * An Error in the sequencer thread (here out of memory in the leaf-index lookup) stops intake:
+   * the batch's caller and every later write get 503 with Retry-After, /readyz says why, nothing
+   * of the batch is on disk, and a restart brings the log back.
+   */
+  @Test
+  void sequencerThreadDies_503ForTheBatchAndEveryLaterWrite_notReady_nothingHalfWritten() throws Exception {
+    Proposals signer = new Proposals();
+    FaultyStore[] faulty = new FaultyStore[1];
+    UnaryOperator<SequencerStore> decorate = s -> faulty[0] = new FaultyStore(s, FaultyStore.Fault.LOOKUP_ERROR);
+    String lost = signer.hashedRekord(Proposals.artifact("in the batch that dies"));
+    try (TestServer log = TestServer.start(TestServer.config(dir), decorate)) {
+      assertEquals(201, log.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("ok"))).statusCode());
+      faulty[0].arm();
+      HttpResponse<String> r = log.post("/api/v1/log/entries", lost);
+      assertEquals(503, r.statusCode(), r.body());
+      assertTrue(r.headers().firstValue("Retry-After").isPresent());
+      assertFalse(r.body().contains("injected"), "the cause stays in the server log: " + r.body());
+      faulty[0].disarm(); // the store is fine again, but the sequencer stays stopped
+      HttpResponse<String> next = log.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("later")));
+      assertEquals(503, next.statusCode(), next.body());
+      assertTrue(next.headers().firstValue("Retry-After").isPresent());
+      HttpResponse<String> ready = log.get("/readyz");
+      assertEquals(503, ready.statusCode());
+      assertTrue(ready.body().contains("sequencer failed"), ready.body());
+      assertEquals(200, log.get("/api/v1/log").statusCode(), "reads go on");
+      assertEquals(1, log.checkpoint().size());
+    }
+    try (TestServer log = TestServer.start(dir)) {
+      assertEquals(1, log.checkpoint().size(), "nothing of the batch was written");
+      assertEquals(201, log.post("/api/v1/log/entries", lost).statusCode());
       log.audit();
     }
   }

@@ -247,6 +247,27 @@ class RekorApiTest {
     assertEquals(400, log.post("/api/v1/index/retrieve", "{\"publicKey\":{\"format\":\"ssh\",\"content\":\"AAAA\"}}").statusCode());
   }
 
+  /** A search answers from a log index on ({@code ?from=}); a last page has no {@code Link}. */
+  @Test
+  void searchIndex_fromALogIndex_andNoLinkOnTheLastPage() throws Exception {
+    byte[] artifact = fresh();
+    String hex = HexFormat.of().formatHex(Proposals.sha256(artifact));
+    List<LoggedEntry> same = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      // ECDSA signatures differ each time: three entries for one artifact digest.
+      same.add(log.verifiedEntry(log.post("/api/v1/log/entries", signer.hashedRekord(artifact)).body()));
+    }
+    String q = "{\"hash\":\"" + hex + "\"}";
+    assertEquals(same.stream().map(e -> e.id().toString()).toList(), search(q));
+    HttpResponse<String> r = log.post("/api/v1/index/retrieve?from=" + same.get(1).logIndex(), q);
+    assertEquals(200, r.statusCode(), r.body());
+    List<String> rest = new ArrayList<>();
+    JSON.readTree(r.body()).forEach(n -> rest.add(n.asText()));
+    assertEquals(List.of(same.get(1).id().toString(), same.get(2).id().toString()), rest);
+    assertTrue(r.headers().firstValue("Link").isEmpty(), "everything fit: no next page");
+    assertEquals(400, log.post("/api/v1/index/retrieve?from=-1", q).statusCode());
+  }
+
   private static List<String> search(String q) throws Exception {
     HttpResponse<String> r = log.post("/api/v1/index/retrieve", q);
     assertEquals(200, r.statusCode(), r.body());

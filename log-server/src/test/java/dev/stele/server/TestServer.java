@@ -13,6 +13,7 @@ import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileMath;
 import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.server.http.RequestLimits;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.SequencerStore;
@@ -65,9 +66,21 @@ final class TestServer implements AutoCloseable {
         security.tls() ? "https" : "http", client);
   }
 
+  /** The embedded store of a server that has one (not one on the distributed driver). */
+  dev.stele.server.storage.RocksLogStore rocks() {
+    return (dev.stele.server.storage.RocksLogStore) server.store();
+  }
+
   static ServerConfig config(Path dir) {
     return new ServerConfig(0, "127.0.0.1", dir, Optional.empty(), Optional.empty(), Optional.of(7L), 100,
         Duration.ofMillis(2), 1000, 64 * 1024, 2, 4);
+  }
+
+  /** {@link #config(Path)} with other admission limits. */
+  static ServerConfig config(Path dir, RequestLimits limits) {
+    ServerConfig c = config(dir);
+    return new ServerConfig(c.port(), c.bind(), c.dataDir(), c.key(), c.publicUrl(), c.treeId(), c.maxBatchSize(),
+        c.maxBatchAge(), c.queueSize(), c.bodyLimit(), c.verifyThreads(), c.readThreads(), limits);
   }
 
   static TestServer start(Path dir) throws Exception {
@@ -75,10 +88,15 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(ServerConfig config, UnaryOperator<SequencerStore> decorator) throws Exception {
+    return start(config, dev.stele.server.witness.WitnessConfig.defaults(), decorator);
+  }
+
+  static TestServer start(ServerConfig config, dev.stele.server.witness.WitnessConfig witnesses,
+      UnaryOperator<SequencerStore> decorator) throws Exception {
     // A short limit so that a blocked event loop shows up in the log of any test.
     VertxOptions options = new VertxOptions()
         .setMaxEventLoopExecuteTime(500).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
-    return new TestServer(config.dataDir(), Main.Server.start(config, options, decorator));
+    return new TestServer(config.dataDir(), Main.Server.start(config, witnesses, options, decorator));
   }
 
   PublicKey logKey() {

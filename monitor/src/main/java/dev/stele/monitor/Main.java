@@ -136,6 +136,9 @@ public final class Main implements Callable<Integer> {
       description = "Concurrent requests while reading entries and tiles (env STELE_MONITOR_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @picocli.CommandLine.Mixin
+  WitnessOptions witness;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -182,7 +185,13 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     MonitorConfig config;
+    Optional<WitnessOptions.Config> witnessConfig;
     try {
+      witnessConfig = witness.config(state);
+      if (witness.printVkey) {
+        System.out.println(witnessConfig.orElseThrow().vkey());
+        return 0;
+      }
       config = config();
       new Watchlist(config.watchKeys(), config.watchDigests());
     } catch (IllegalArgumentException e) {
@@ -199,7 +208,7 @@ public final class Main implements Callable<Integer> {
         System.out.println(summary(r));
         return r.exitCode();
       }
-      return loop(config, monitor, metrics);
+      return loop(config, monitor, metrics, witnessConfig);
     } catch (IOException | InvalidKeyException e) {
       System.err.println("stele-monitor: " + e.getMessage());
       return EXIT_ERROR;
@@ -216,12 +225,15 @@ public final class Main implements Callable<Integer> {
         + "; verified tree size " + size;
   }
 
-  private static int loop(MonitorConfig config, Monitor monitor, MonitorMetrics metrics) throws IOException {
+  private static int loop(MonitorConfig config, Monitor monitor, MonitorMetrics metrics,
+      Optional<WitnessOptions.Config> witnessConfig) throws IOException, InvalidKeyException {
     MetricsServer server = config.metricsPort() < 0 ? null
         : new MetricsServer(config.metricsBind(), config.metricsPort(), metrics, monitor::verifiedNote);
     if (server != null) {
       LOG.info("metrics on http://" + config.metricsBind() + ":" + server.port() + "/metrics");
     }
+    WitnessServer witnessServer = witnessConfig.isPresent() ? startWitness(config, witnessConfig.get(), monitor, metrics)
+        : null;
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "stele-monitor-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -240,8 +252,36 @@ public final class Main implements Callable<Integer> {
       if (server != null) {
         server.close();
       }
+      if (witnessServer != null) {
+        witnessServer.close();
+      }
     }
     return 0;
+  }
+
+  /**
+   * Starts the witness: it trusts the monitored log's key (its Rekor v1 key ID, under --log-name)
+   * and the --witness-log keys, keeps its state in STATE/witness, and hands the evidence of a
+   * misbehaving log to the monitor's alarms on a thread of its own (an answer never waits on a
+   * webhook).
+   */
+  static WitnessServer startWitness(MonitorConfig config, WitnessOptions.Config w, Monitor monitor,
+      MonitorMetrics metrics) throws IOException, InvalidKeyException {
+    List<dev.stele.client.protocol.NoteVerifier> logs = new ArrayList<>();
+    logs.add(dev.stele.client.protocol.NoteKeys.rekorVerifier(config.logName(), config.logKey()));
+    logs.addAll(w.logs());
+    java.util.concurrent.ExecutorService alarmThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "stele-witness-alarms");
+      t.setDaemon(true);
+      return t;
+    });
+    metrics.witnessEnabled();
+    Witness witness = new Witness(w.cosigner(), logs, WitnessState.load(config.stateDir().resolve("witness")),
+        a -> alarmThread.execute(() -> monitor.witnessAlarm(a)), metrics);
+    WitnessServer server = new WitnessServer(w.bind(), w.port(), witness);
+    LOG.info("witness " + w.vkey() + " on http://" + w.bind() + ":" + server.port() + " (add-checkpoint) for "
+        + logs.stream().map(dev.stele.client.protocol.NoteVerifier::keyName).toList());
+    return server;
   }
 
   private static void configureLogging() {

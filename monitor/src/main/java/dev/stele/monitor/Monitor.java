@@ -191,6 +191,18 @@ final class Monitor implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Raises an alarm the witness found in a log's add-checkpoint request, like the monitor's own:
+   * counted, written as evidence (once), sent to the webhook.
+   */
+  synchronized void witnessAlarm(AlarmException a) {
+    try {
+      alarms.raise(a, state);
+    } catch (IOException | RuntimeException e) {
+      LOG.severe("could not record the witness's " + a.kind() + " alarm (" + a.getMessage() + "): " + e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     pool.shutdownNow();

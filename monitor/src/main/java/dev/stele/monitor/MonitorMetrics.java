@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       from the start, at 0);
  *   <li>{@code stele_monitor_alarm_active{kind}}: 1 if the last check raised that kind;
  *   <li>{@code stele_monitor_entries_audited_total}, {@code stele_monitor_audited_tree_size};
- *   <li>{@code stele_monitor_entries_watched_total}, {@code stele_monitor_watch_matches_total}.
+ *   <li>{@code stele_monitor_entries_watched_total}, {@code stele_monitor_watch_matches_total};
+ *   <li>with {@code --witness-key}: {@code stele_monitor_witness_requests_total{code}} (add-checkpoint
+ *       answers by HTTP status), {@code stele_monitor_witness_cosigned_tree_size} (the size of the
+ *       last checkpoint it cosigned) and {@code stele_monitor_witness_last_cosigned_timestamp_seconds}.
  * </ul>
  *
  * <p>Thread-safe.
@@ -37,6 +40,9 @@ final class MonitorMetrics {
   private final Counter audited;
   private final Counter watched;
   private final Counter matches;
+  private final Map<Integer, Counter> witnessAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicLong witnessSize = new AtomicLong();
+  private final AtomicLong witnessLast = new AtomicLong();
 
   MonitorMetrics() {
     Gauge.builder("stele.monitor.verified.tree.size", verifiedSize, AtomicLong::get)
@@ -63,6 +69,33 @@ final class MonitorMetrics {
         .description("Entries read and matched against the watch list").register(registry);
     matches = Counter.builder("stele.monitor.watch.matches")
         .description("Entries that matched the watch list").register(registry);
+  }
+
+  /** Registers the witness's meters (only a monitor that is a witness has them). */
+  void witnessEnabled() {
+    Gauge.builder("stele.monitor.witness.cosigned.tree.size", witnessSize, AtomicLong::get)
+        .description("Size of the last checkpoint the witness cosigned").register(registry);
+    Gauge.builder("stele.monitor.witness.last.cosigned.timestamp", witnessLast, AtomicLong::get).baseUnit("seconds")
+        .description("Unix time of the witness's last cosignature").register(registry);
+    for (int code : new int[] {200, 400, 403, 404, 409, 422}) {
+      witnessAnswer(code, 0);
+    }
+  }
+
+  /** One add-checkpoint answer, by status. */
+  void witnessAnswer(int status) {
+    witnessAnswer(status, 1);
+  }
+
+  private void witnessAnswer(int status, double n) {
+    witnessAnswers.computeIfAbsent(status, s -> Counter.builder("stele.monitor.witness.requests")
+        .tag("code", Integer.toString(s)).description("add-checkpoint requests answered, by HTTP status")
+        .register(registry)).increment(n);
+  }
+
+  void witnessCosigned(long size) {
+    witnessSize.set(size);
+    witnessLast.set(System.currentTimeMillis() / 1000);
   }
 
   void verified(long size) {

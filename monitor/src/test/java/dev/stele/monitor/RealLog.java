@@ -23,6 +23,13 @@ final class RealLog implements AutoCloseable {
         Optional.of(11L), 100, Duration.ofMillis(2), 1000, 64 * 1024, 2, 4));
   }
 
+  /** A log with its key in {@code keyFile} (so that witnesses can trust it before it starts) and witnesses. */
+  RealLog(Path dataDir, Path keyFile, dev.stele.server.witness.WitnessConfig witnesses) throws Exception {
+    server = Main.Server.start(new ServerConfig(0, "127.0.0.1", dataDir, Optional.of(keyFile), Optional.empty(),
+        Optional.of(11L), 100, Duration.ofMillis(2), 1000, 64 * 1024, 2, 4), witnesses,
+        new io.vertx.core.VertxOptions(), java.util.function.UnaryOperator.identity());
+  }
+
   URI url() {
     return URI.create("http://127.0.0.1:" + server.port());
   }

@@ -39,8 +39,7 @@ import java.util.Optional;
  * <p>Reading follows the protobuf JSON mapping ({@link ProtoJson}); structural rules of the
  * bundle format are enforced here: exactly one kind of verification material and content, a known
  * media type, well-formed entries (non-negative indices, 32-byte hashes). Whether the evidence is
- * sufficient and valid is {@link BundleVerifier}'s job. Timestamp-authority (RFC 3161) data is
- * counted but not used: this library takes time only from the log's signed entry timestamp.
+ * sufficient and valid is {@link BundleVerifier}'s job, RFC 3161 timestamps included.
  *
  * <p>Immutable.
  */
@@ -58,7 +57,7 @@ public final class Bundle {
   private final List<TlogEntry> tlogEntries;
   private final MessageSignature messageSignature;
   private final DsseEnvelope dsseEnvelope;
-  private final int rfc3161Timestamps;
+  private final List<byte[]> rfc3161Timestamps;
 
   /**
    * One transparency-log entry and the kind/version the bundle declares for it.
@@ -120,7 +119,7 @@ public final class Bundle {
 
   private Bundle(String mediaType, int minorVersion, String publicKeyHint, List<X509Certificate> certificates,
       List<TlogEntry> tlogEntries, MessageSignature messageSignature, DsseEnvelope dsseEnvelope,
-      int rfc3161Timestamps) {
+      List<byte[]> rfc3161Timestamps) {
     this.mediaType = mediaType;
     this.minorVersion = minorVersion;
     this.publicKeyHint = publicKeyHint;
@@ -128,7 +127,7 @@ public final class Bundle {
     this.tlogEntries = List.copyOf(tlogEntries);
     this.messageSignature = messageSignature;
     this.dsseEnvelope = dsseEnvelope;
-    this.rfc3161Timestamps = rfc3161Timestamps;
+    this.rfc3161Timestamps = List.copyOf(rfc3161Timestamps);
   }
 
   /**
@@ -142,13 +141,13 @@ public final class Bundle {
   public static Bundle forMessageSignature(String publicKeyHint, Artifact.Digest digest, byte[] signature,
       List<TlogEntry> entries) {
     return new Bundle(MEDIA_TYPE_V03, 3, Objects.requireNonNull(publicKeyHint), List.of(), entries,
-        new MessageSignature(Optional.of(digest), signature), null, 0);
+        new MessageSignature(Optional.of(digest), signature), null, List.of());
   }
 
   /** A version 0.3 bundle for a DSSE envelope signed by a public key. */
   public static Bundle forDsse(String publicKeyHint, DsseEnvelope envelope, List<TlogEntry> entries) {
     return new Bundle(MEDIA_TYPE_V03, 3, Objects.requireNonNull(publicKeyHint), List.of(), entries, null,
-        Objects.requireNonNull(envelope), 0);
+        Objects.requireNonNull(envelope), List.of());
   }
 
   /** The kind and version declared for {@code entry}, read from its body. */
@@ -188,9 +187,15 @@ public final class Bundle {
     return Optional.ofNullable(dsseEnvelope);
   }
 
-  /** How many RFC 3161 timestamps the bundle carries (not used by this library). */
-  public int rfc3161Timestamps() {
-    return rfc3161Timestamps;
+  /**
+   * The RFC 3161 timestamps the bundle carries ({@code signedTimestamp}: DER TimeStampResp), each
+   * over the signature; {@link BundleVerifier} checks them against the trusted timestamp
+   * authorities. Copies.
+   */
+  public List<byte[]> rfc3161Timestamps() {
+    List<byte[]> out = new ArrayList<>(rfc3161Timestamps.size());
+    rfc3161Timestamps.forEach(t -> out.add(t.clone()));
+    return out;
   }
 
   /**
@@ -270,10 +275,15 @@ public final class Bundle {
     for (int i = 0; i < tlog.size(); i++) {
       entries.add(parseEntry(tlog.get(i), w + ".tlogEntries[" + i + "]"));
     }
-    int timestamps = 0;
+    List<byte[]> timestamps = new ArrayList<>();
     Optional<JsonNode> tvd = ProtoJson.optionalObject(vm, "timestampVerificationData", w);
     if (tvd.isPresent()) {
-      timestamps = ProtoJson.array(tvd.get(), "rfc3161Timestamps", w + ".timestampVerificationData").size();
+      String tw = w + ".timestampVerificationData.rfc3161Timestamps";
+      List<JsonNode> items = ProtoJson.array(tvd.get(), "rfc3161Timestamps", w + ".timestampVerificationData");
+      for (int i = 0; i < items.size(); i++) {
+        timestamps.add(ProtoJson.bytes(ProtoJson.requireObject(items.get(i), tw + "[" + i + "]"), "signedTimestamp",
+            tw + "[" + i + "]"));
+      }
     }
 
     Optional<JsonNode> ms = ProtoJson.optionalObject(root, "messageSignature", "");
@@ -285,6 +295,16 @@ public final class Bundle {
     MessageSignature message = ms.isPresent() ? parseMessageSignature(ms.get()) : null;
     DsseEnvelope envelope = dsse.isPresent() ? parseEnvelope(dsse.get()) : null;
     return new Bundle(mediaType, minor, hint, certs, entries, message, envelope, timestamps);
+  }
+
+  /**
+   * Parses one protobuf JSON {@code TransparencyLogEntry}, as a bundle holds it and as a Rekor v2
+   * log answers an appended entry.
+   *
+   * @throws FormatException naming the JSON path of the first problem
+   */
+  public static TlogEntry parseEntry(JsonNode node) throws FormatException {
+    return parseEntry(node, "transparencyLogEntry");
   }
 
   private static TlogEntry parseEntry(JsonNode node, String w) throws FormatException {
@@ -436,6 +456,10 @@ public final class Bundle {
     for (TlogEntry t : tlogEntries) {
       tlog.add(entryJson(t));
     }
+    if (!rfc3161Timestamps.isEmpty()) {
+      ArrayNode ts = vm.putObject("timestampVerificationData").putArray("rfc3161Timestamps");
+      rfc3161Timestamps.forEach(t -> ts.addObject().put("signedTimestamp", b64(t)));
+    }
     if (messageSignature != null) {
       ObjectNode ms = root.putObject("messageSignature");
       messageSignature.digest().ifPresent(d -> ms.putObject("messageDigest")
@@ -461,7 +485,11 @@ public final class Bundle {
     }
   }
 
-  private static ObjectNode entryJson(TlogEntry t) {
+  /**
+   * One transparency-log entry as a protobuf JSON {@code TransparencyLogEntry}, the shape of a
+   * bundle's {@code tlogEntries} items and of a Rekor v2 answer (zero values left out).
+   */
+  public static ObjectNode entryJson(TlogEntry t) {
     LoggedEntry e = t.entry();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     putInt64(o, "logIndex", e.logIndex());

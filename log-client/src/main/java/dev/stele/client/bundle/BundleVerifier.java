@@ -4,8 +4,11 @@ import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.HashedRekordBody;
+import dev.stele.client.protocol.HashedRekordV2Body;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.WitnessPolicy;
+import dev.stele.client.protocol.DsseV2Body;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.client.verify.Artifact;
 import dev.stele.client.verify.EntryVerifier;
@@ -41,8 +44,10 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Presence follows the bundle version: 0.1 requires the SET (the inclusion proof is optional);
- * 0.2 and 0.3 require the inclusion proof with its checkpoint, and the SET too, which is this
- * library's only source of signed time (RFC 3161 timestamps in a bundle are not used).
+ * 0.2 and 0.3 require the inclusion proof with its checkpoint, and the SET for a Rekor v1 entry. A
+ * Rekor v2 entry ({@code hashedrekord} 0.0.2) has no SET: a certificate signer's time then comes
+ * from the bundle's RFC 3161 timestamps, each checked against the trusted root's timestamp
+ * authorities ({@link dev.stele.client.verify.SignedTimestamps}); a public-key signer needs none.
  *
  * <p>Thread-safe.
  */
@@ -50,7 +55,12 @@ public final class BundleVerifier {
   private final EntryVerifier entries;
 
   public BundleVerifier(TrustRoot trust) {
-    this.entries = new EntryVerifier(trust);
+    this(trust, Optional.empty());
+  }
+
+  /** A verifier that also requires each checkpoint to satisfy {@code witnesses}, if given. */
+  public BundleVerifier(TrustRoot trust, Optional<WitnessPolicy> witnesses) {
+    this.entries = new EntryVerifier(trust, witnesses);
   }
 
   /**
@@ -82,7 +92,8 @@ public final class BundleVerifier {
           ? Artifact.dsse(bundle.dsseEnvelope().orElseThrow(), artifact.get())
           : Artifact.dsse(bundle.dsseEnvelope().orElseThrow());
     }
-    Expected.Builder b = Expected.builder(expectedArtifact).trustedKeys(trustedKeys);
+    Expected.Builder b = Expected.builder(expectedArtifact).trustedKeys(trustedKeys)
+        .timestamps(bundle.rfc3161Timestamps());
     identities.ifPresent(b::identities);
     if (bundle.minorVersion() < 2) {
       b.inclusionProofOptional();
@@ -142,8 +153,18 @@ public final class BundleVerifier {
         throw new VerificationException(Stage.ARTIFACT_SIGNATURE,
             "the bundle's signature is not the one the log recorded");
       }
+    } else if (body instanceof HashedRekordV2Body) {
+      HashedRekordV2Body h = (HashedRekordV2Body) body;
+      logged = Optional.of(h.key());
+      if (bundle.messageSignature().isPresent()
+          && !MessageDigest.isEqual(h.signature(), bundle.messageSignature().get().signature())) {
+        throw new VerificationException(Stage.ARTIFACT_SIGNATURE,
+            "the bundle's signature is not the one the log recorded");
+      }
     } else if (body instanceof DsseBody && ((DsseBody) body).signatures().size() == 1) {
       logged = Optional.of(((DsseBody) body).signatures().get(0).verifier());
+    } else if (body instanceof DsseV2Body && ((DsseV2Body) body).signatures().size() == 1) {
+      logged = Optional.of(((DsseV2Body) body).signatures().get(0).verifier());
     }
     if (logged.isEmpty()) {
       return;

@@ -20,7 +20,8 @@ enum ExitCode {
   IDENTITY(16, "failed: signer identity or OIDC issuer"),
   CONSISTENCY(17, "failed: not consistent with the checkpoint seen before"),
   INCONSISTENT_LOG(18, "the log forked or split its view (evidence)"),
-  ROLLBACK(19, "the log rolled back to a smaller tree than the checkpoint kept (evidence)");
+  ROLLBACK(19, "the log rolled back to a smaller tree than the checkpoint kept (evidence)"),
+  WITNESS(20, "failed: the checkpoint lacks a quorum of --witness-policy's witnesses, or a cosignature is forged");
 
   final int code;
   final String description;

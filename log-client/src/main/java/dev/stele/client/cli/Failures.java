@@ -32,6 +32,10 @@ final class Failures {
       case IDENTITY:
         hint = "compare --certificate-identity and --certificate-oidc-issuer with the certificate's";
         break;
+      case WITNESS:
+        hint = "the log's checkpoint is not vouched for by enough of the witnesses --witness-policy trusts:"
+            + " it may be a view of the log shown to you alone; retry later, and check the policy's keys";
+        break;
       default:
         hint = "the log showed two histories that cannot both be true: keep the evidence";
     }

@@ -14,7 +14,10 @@ import dev.stele.client.track.CheckpointTracker;
 import dev.stele.client.track.InconsistencyException;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.client.verify.Checkpoints;
+import dev.stele.client.verify.Stage;
 import dev.stele.client.verify.VerificationException;
+import dev.stele.client.verify.Witnesses;
+import dev.stele.client.protocol.WitnessPolicy;
 import dev.stele.merkle.Hash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +61,8 @@ final class LogCommand implements Runnable {
   @Command(name = "info", mixinStandardHelpOptions = true,
       description = {"Print the log's tree head. With --trusted-root or --log-key, verify the checkpoint's"
           + " signature; with --state FILE also prove it consistent with the checkpoint kept in FILE, then"
-          + " keep the new one (a fork or split view exits 18, a rollback 19, each with the evidence)."})
+          + " keep the new one (a fork or split view exits 18, a rollback 19, each with the evidence). With"
+          + " --witness-policy the checkpoint must also carry the policy's quorum of witness cosignatures (exit 20)."})
   static final class Info extends BaseCommand {
     @Mixin
     LogOptions log;
@@ -66,6 +70,9 @@ final class LogCommand implements Runnable {
     @Option(names = "--state", paramLabel = "FILE",
         description = "The last verified checkpoint of this log (created on first use).")
     Path state;
+
+    @Mixin
+    WitnessOptions witnesses;
 
     @Option(names = "--tiles", description = "With --state: read the checkpoint and compute the consistency"
         + " proof from the log's C2SP tlog-tiles (<log-url>/checkpoint, <log-url>/tile/...) instead of the"
@@ -83,7 +90,7 @@ final class LogCommand implements Runnable {
             : CheckpointSource.rekor(client);
         CheckpointTracker tracker;
         try {
-          tracker = new CheckpointTracker(trusted, source, state);
+          tracker = new CheckpointTracker(trusted, source, state, witnesses.policy());
         } catch (VerificationException e) {
           throw new CliException(ExitCode.CHECKPOINT, e.getMessage() + " (is the state file of this log?)", e);
         } catch (IOException e) {
@@ -114,6 +121,14 @@ final class LogCommand implements Runnable {
         r.put("checkpointVerified", true);
         r.put("previousSize", u.previous().map(c -> (Object) c.size()).orElse("(none: first checkpoint kept)"));
         r.put("consistent", true);
+        if (witnesses.policy().isPresent()) {
+          try {
+            r.put("cosignedBy", cosigners(Witnesses.verify(tracker.currentNote().orElseThrow(),
+                witnesses.policy().get())));
+          } catch (VerificationException e) {
+            throw Failures.of(e);
+          }
+        }
         r.put("state", state.toString());
         print(r);
         return ExitCode.OK.code;
@@ -143,12 +158,23 @@ final class LogCommand implements Runnable {
         }
       }
       r.put("checkpointVerified", verified);
+      Optional<WitnessPolicy> policy = witnesses.policy();
+      if (policy.isPresent()) {
+        try {
+          r.put("cosignedBy", cosigners(Witnesses.verify(info.signedTreeHead(), policy.get())));
+        } catch (VerificationException e) {
+          throw Failures.of(e);
+        }
+      }
       r.put("checkpoint", info.signedTreeHead().format().strip().replace("\n", "\\n"));
       print(r);
       return ExitCode.OK.code;
     }
 
     private CliException checkpointFailure(VerificationException e) {
+      if (e.stage() == Stage.WITNESS) {
+        return Failures.of(e);
+      }
       return new CliException(ExitCode.CHECKPOINT, "the log's checkpoint does not verify: " + e.reason()
           + " (is this the log --trusted-root or --log-key names?)", e);
     }
@@ -262,6 +288,13 @@ final class LogCommand implements Runnable {
       print(r);
       return ExitCode.OK.code;
     }
+  }
+
+  /** The witnesses that cosigned, with their times, e.g. {@code "w1 at 2026-01-02T03:04:05Z"}. */
+  static List<String> cosigners(List<Witnesses.Cosignature> cosignatures) {
+    List<String> out = new ArrayList<>(cosignatures.size());
+    cosignatures.forEach(c -> out.add(c.witness() + " at " + java.time.Instant.ofEpochSecond(c.time())));
+    return out;
   }
 
   static List<String> hexes(List<Hash> hashes) {

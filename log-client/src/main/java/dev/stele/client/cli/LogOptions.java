@@ -6,6 +6,7 @@ import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.Pem;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.rekor.RekorClient;
+import dev.stele.client.trust.SigningConfig;
 import dev.stele.client.trust.TrustRoot;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +45,16 @@ final class LogOptions {
           + " authorities.")
   Path trustedRoot;
 
+  @Option(names = "--rekor-api", paramLabel = "1|2",
+      description = "Record through the Rekor v1 REST API or the Rekor v2 API (default: the version the"
+          + " signing config selects, else 1).")
+  Integer rekorApi;
+
+  @Option(names = "--signing-config", paramLabel = "FILE",
+      description = "A Sigstore signing_config.json (v0.2): the log to record in (the valid one with the"
+          + " highest API version this client speaks) when --log-url is not given.")
+  Path signingConfig;
+
   @Option(names = "--log-token-file", paramLabel = "FILE", defaultValue = "${env:STELE_LOG_TOKEN_FILE}",
       description = "A file holding the bearer token for a log that restricts writes (or reads); sent as"
           + " Authorization: Bearer to the log's origin only, over HTTPS (or plain HTTP to a loopback IP"
@@ -60,7 +71,38 @@ final class LogOptions {
           + " retried with backoff).")
   long timeoutSeconds;
 
+  /** The log the signing config selects now, if one was given. */
+  private java.util.Optional<SigningConfig.Tlog> selected() throws CliException {
+    if (signingConfig == null) {
+      return java.util.Optional.empty();
+    }
+    SigningConfig config;
+    try {
+      config = SigningConfig.parse(Files.readAllBytes(signingConfig));
+    } catch (IOException e) {
+      throw new CliException(ExitCode.INPUT, "cannot read the signing config " + signingConfig + ": " + e);
+    } catch (FormatException e) {
+      throw new CliException(ExitCode.INPUT, "the signing config " + signingConfig + " is malformed: " + e.getMessage());
+    }
+    return java.util.Optional.of(config.select(java.time.Instant.now(), 2).orElseThrow(() -> new CliException(
+        ExitCode.INPUT, "the signing config " + signingConfig + " names no log valid now with API version 1 or 2")));
+  }
+
+  /** The Rekor API to record through: --rekor-api, else the signing config's choice, else 1. */
+  int rekorApi() throws CliException {
+    if (rekorApi != null) {
+      if (rekorApi != 1 && rekorApi != 2) {
+        throw new CliException(ExitCode.USAGE, "--rekor-api must be 1 or 2, got " + rekorApi);
+      }
+      return rekorApi;
+    }
+    return selected().map(SigningConfig.Tlog::majorApiVersion).orElse(1);
+  }
+
   URI url() throws CliException {
+    if ((url == null || url.isBlank()) && signingConfig != null) {
+      url = selected().orElseThrow().url().toString();
+    }
     if (url == null || url.isBlank()) {
       throw new CliException(ExitCode.USAGE, "no log URL: give --log-url (or set STELE_LOG_URL)");
     }

@@ -50,7 +50,10 @@ record Recorded(byte[] digest, byte[] signature, RekorClient.Submission submissi
     String pem = Pem.encode("PUBLIC KEY", signer.publicKey().getEncoded());
     RekorClient.Submission s;
     try {
-      s = log.client().submit(ProposedEntries.hashedRekord(HashAlgorithm.SHA256, digest, signature, pem));
+      s = log.rekorApi() == 2
+          ? log.client().submitV2(ProposedEntries.hashedRekordV2(digest, signature, signer.publicKey(),
+              "PKIX_ECDSA_P256_SHA_256"))
+          : log.client().submit(ProposedEntries.hashedRekord(HashAlgorithm.SHA256, digest, signature, pem));
     } catch (LogClientException e) {
       throw Failures.of(e);
     }

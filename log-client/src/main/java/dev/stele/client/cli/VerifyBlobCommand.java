@@ -52,6 +52,9 @@ final class VerifyBlobCommand extends BaseCommand {
   @Mixin
   IdentityOptions identity;
 
+  @Mixin
+  WitnessOptions witnesses;
+
   @Override
   public Integer call() throws CliException {
     Bundle b;
@@ -84,7 +87,7 @@ final class VerifyBlobCommand extends BaseCommand {
     }
     List<VerifiedEntry> verified;
     try {
-      verified = new BundleVerifier(log.trust()).verify(b, artifact, trusted, identities);
+      verified = new BundleVerifier(log.trust(), witnesses.policy()).verify(b, artifact, trusted, identities);
     } catch (VerificationException e) {
       throw Failures.of(e);
     }
@@ -98,6 +101,7 @@ final class VerifyBlobCommand extends BaseCommand {
     r.put("integratedTime", v.signedTime().map(Object::toString).orElse("(no SET)"));
     r.put("checkpointSize", v.checkpoint().map(c -> (Object) c.size()).orElse("(no inclusion proof)"));
     r.put("log", v.log().baseUrl().toString());
+    witnesses.addCosigners(r, v.entry());
     print(r);
     return ExitCode.OK.code;
   }

@@ -49,6 +49,9 @@ final class VerifyCommand extends BaseCommand {
   @Mixin
   RegistryOptions registry;
 
+  @Mixin
+  WitnessOptions witnesses;
+
   @Override
   public Integer call() throws CliException {
     ImageReference ref = RegistryOptions.parse(image);
@@ -61,7 +64,7 @@ final class VerifyCommand extends BaseCommand {
       throw new CliException(ExitCode.USAGE, "no signer to trust: give --key with the signer's public key"
           + " (or certificate identity flags)");
     }
-    EntryVerifier verifier = new EntryVerifier(log.trust());
+    EntryVerifier verifier = new EntryVerifier(log.trust(), witnesses.policy());
     RekorClient client = offline ? null : log.client();
     RegistryClient registryClient = registry.client(root(), ref);
     ImageVerifier images = offline ? ImageVerifier.offline(registryClient, verifier)
@@ -86,6 +89,7 @@ final class VerifyCommand extends BaseCommand {
     r.put("integratedTime", v.entry().signedTime().map(Object::toString).orElse("(no SET)"));
     r.put("checkpointSize", v.entry().checkpoint().map(c -> (Object) c.size()).orElse("(offline: no inclusion proof)"));
     r.put("signaturesStored", v.signaturesStored());
+    witnesses.addCosigners(r, v.entry().entry());
     print(r);
     return ExitCode.OK.code;
   }

@@ -140,16 +140,30 @@ public final class SignatureVerifiers {
     }
 
     @Override
-    public void verify(byte[] signature, byte[] data) throws SignatureException {
-      byte[] digest = digest(data);
+    public void checkForm(byte[] signature) throws SignatureException {
+      decode(signature);
+    }
+
+    /** r and s, from strict DER, each in [1, n - 1]. */
+    private BigInteger[] decode(byte[] signature) throws SignatureException {
       BigInteger[] rs;
       try {
-        // Strict DER: the decoder re-encodes and requires the same bytes.
+        // Strict DER: the decoder re-encodes and requires the same bytes, and r, s below n.
         rs = StandardDSAEncoding.INSTANCE.decode(key.getParameters().getN(), signature);
       } catch (IOException | RuntimeException e) {
         throw new SignatureException(
-            "malformed " + type + " signature (expected ASN.1 DER SEQUENCE of r and s)");
+            "malformed " + type + " signature (expected ASN.1 DER SEQUENCE of r and s below the curve order)");
       }
+      if (rs[0].signum() <= 0 || rs[1].signum() <= 0) {
+        throw new SignatureException("malformed " + type + " signature (r and s must be positive)");
+      }
+      return rs;
+    }
+
+    @Override
+    public void verify(byte[] signature, byte[] data) throws SignatureException {
+      byte[] digest = digest(data);
+      BigInteger[] rs = decode(signature);
       ECDSASigner engine = new ECDSASigner();
       engine.init(false, key);
       if (!engine.verifySignature(digest, rs[0], rs[1])) {
@@ -169,12 +183,20 @@ public final class SignatureVerifiers {
     }
 
     @Override
-    public void verify(byte[] signature, byte[] data) throws SignatureException {
-      byte[] expected = hash.digestInfo(digest(data));
+    public void checkForm(byte[] signature) throws SignatureException {
       if (signature.length != modulusBytes) {
         throw new SignatureException(
             type + " signature must be " + modulusBytes + " bytes, got " + signature.length);
       }
+      if (new BigInteger(1, signature).compareTo(key.getModulus()) >= 0) {
+        throw new SignatureException(type + " signature is not below the key's modulus");
+      }
+    }
+
+    @Override
+    public void verify(byte[] signature, byte[] data) throws SignatureException {
+      byte[] expected = hash.digestInfo(digest(data));
+      checkForm(signature);
       byte[] recovered;
       try {
         PKCS1Encoding engine = new PKCS1Encoding(new RSAEngine());
@@ -200,11 +222,16 @@ public final class SignatureVerifiers {
     }
 
     @Override
-    public void verify(byte[] signature, byte[] data) throws SignatureException {
+    public void checkForm(byte[] signature) throws SignatureException {
       if (signature.length != Ed25519.SIGNATURE_SIZE) {
         throw new SignatureException(
             "an Ed25519 signature is " + Ed25519.SIGNATURE_SIZE + " bytes, got " + signature.length);
       }
+    }
+
+    @Override
+    public void verify(byte[] signature, byte[] data) throws SignatureException {
+      checkForm(signature);
       boolean ok;
       if (prehashed) {
         if (data.length != HashAlgorithm.SHA512.digestLength()) {

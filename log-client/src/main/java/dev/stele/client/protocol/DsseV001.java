@@ -5,16 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.crypto.KeyType;
+import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.SignatureVerifier;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +40,11 @@ import java.util.Set;
  *  "signatures":[{"signature":"&lt;sig as in the envelope&gt;","verifier":"&lt;base64 canonical PEM&gt;"}, ...]}
  * </pre>
  *
- * Every signature must verify, under one of the verifiers, over the DSSE pre-authentication
- * encoding {@code "DSSEv1" SP len(type) SP type SP len(payload) SP payload}; ECDSA and RSA with
- * SHA-256 whatever the curve, Ed25519 pure.
+ * Every signature must verify, under its own verifier (one verifier per signature), over the DSSE
+ * pre-authentication encoding {@code "DSSEv1" SP len(type) SP type SP len(payload) SP payload};
+ * ECDSA and RSA with SHA-256 whatever the curve, Ed25519 pure. The work this takes is bounded:
+ * at most {@value #MAX_SIGNATURES} signatures, checks charged to a {@link VerificationBudget},
+ * and the canonical body's size known before the first check ({@link Prepared#provisional}).
  */
 final class DsseV001 {
   static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
@@ -46,9 +52,65 @@ final class DsseV001 {
 
   private DsseV001() {}
 
+  /**
+   * The most signatures one envelope may carry; it must come with as many verifiers. Each
+   * signature costs at least one check, and the sender chooses how many there are.
+   */
+  static final int MAX_SIGNATURES = 8;
+
   record Validated(DsseBody body, List<String> payloadIndexKeys) {}
 
-  static Validated validate(JsonNode spec, VerifierCache verifierCache) throws InvalidEntryException {
+  /** One signature of the envelope: its text as sent, its bytes, and its optional key ID. */
+  private record Sig(String text, byte[] bytes, String keyId) {}
+
+  /**
+   * A proposal read and checked but for its signatures: everything that decides the size of the
+   * canonical body, known before any signature is checked.
+   */
+  static final class Prepared {
+    private final String envelopeText;
+    private final byte[] payload;
+    private final String payloadType;
+    private final List<Sig> signatures;
+    private final List<KeyMaterial> keys;
+
+    private Prepared(String envelopeText, byte[] payload, String payloadType, List<Sig> signatures,
+        List<KeyMaterial> keys) {
+      this.envelopeText = envelopeText;
+      this.payload = payload;
+      this.payloadType = payloadType;
+      this.signatures = signatures;
+      this.keys = keys;
+    }
+
+    /**
+     * The body with the i-th signature paired with the i-th verifier. Every signature is paired
+     * with exactly one verifier and every verifier with one signature, so the real body holds the
+     * same strings in another pairing: its canonical form has the same length as this one's.
+     */
+    DsseBody provisional() {
+      List<DsseBody.Signature> pairs = new ArrayList<>();
+      for (int i = 0; i < signatures.size(); i++) {
+        pairs.add(new DsseBody.Signature(signatures.get(i).text(), keys.get(i)));
+      }
+      return body(pairs);
+    }
+
+    private DsseBody body(List<DsseBody.Signature> pairs) {
+      List<DsseBody.Signature> sorted = new ArrayList<>(pairs);
+      sorted.sort(Comparator.comparing(DsseBody.Signature::signature));
+      return new DsseBody(Rfc6962.sha256(envelopeText.getBytes(StandardCharsets.UTF_8)),
+          Rfc6962.sha256(payload), sorted);
+    }
+  }
+
+  /**
+   * Reads a proposed spec completely but for the signature checks: at most {@value
+   * #MAX_SIGNATURES} signatures, no two alike, exactly one verifier per signature, no two
+   * verifiers with the same key. Certificate chains of the verifiers are checked within {@code
+   * budget}, once it is known that a body of {@code maxBodySize} bytes could hold their PEM.
+   */
+  static Prepared prepare(JsonNode spec, VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     if (spec.isObject() && (spec.has("envelopeHash") || spec.has("payloadHash") || spec.has("signatures"))) {
       throw new InvalidEntryException("envelopeHash, payloadHash and signatures are computed by the log;"
           + " send only proposedContent (envelope and verifiers)");
@@ -56,29 +118,10 @@ final class DsseV001 {
     JsonFields content = JsonFields.of(spec, "", "proposedContent")
         .object("proposedContent", "envelope", "verifiers");
     String envelopeText = content.string("envelope");
-    List<KeyMaterial> keys = new ArrayList<>();
-    List<SignatureVerifier> verifiers = new ArrayList<>();
     JsonNode verifierNodes = content.array("verifiers");
-    for (int i = 0; i < verifierNodes.size(); i++) {
-      String where = "proposedContent.verifiers[" + i + "]";
-      JsonNode v = verifierNodes.get(i);
-      if (!v.isTextual()) {
-        throw new InvalidEntryException(where + " must be a base64 string");
-      }
-      byte[] pem;
-      try {
-        pem = Encodings.base64(where, v.textValue());
-      } catch (FormatException e) {
-        throw new InvalidEntryException(e.getMessage(), e);
-      }
-      KeyMaterial key;
-      try {
-        key = KeyMaterial.parse(pem);
-        verifiers.add(verifierCache.forKey(key.publicKey(), HashAlgorithm.SHA256));
-      } catch (FormatException | InvalidKeyException e) {
-        throw new InvalidEntryException(where + ": " + e.getMessage(), e);
-      }
-      keys.add(key);
+    if (verifierNodes.size() > MAX_SIGNATURES) {
+      throw new InvalidEntryException("proposedContent.verifiers has " + verifierNodes.size()
+          + " keys; this log accepts envelopes of at most " + MAX_SIGNATURES + " signatures, with one verifier each");
     }
 
     JsonNode envelope;
@@ -90,42 +133,149 @@ final class DsseV001 {
     JsonFields env = JsonFields.of(envelope, "proposedContent.envelope", "payload", "payloadType", "signatures");
     byte[] payload = env.base64("payload");
     String payloadType = env.string("payloadType");
-    byte[] pae = Dsse.pae(payloadType, payload);
-
-    List<DsseBody.Signature> signatures = new ArrayList<>();
-    JsonNode sigs = env.array("signatures");
-    for (int i = 0; i < sigs.size(); i++) {
+    JsonNode sigNodes = env.array("signatures");
+    if (sigNodes.size() > MAX_SIGNATURES) {
+      throw new InvalidEntryException("proposedContent.envelope.signatures has " + sigNodes.size()
+          + " signatures; this log accepts at most " + MAX_SIGNATURES);
+    }
+    List<Sig> signatures = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < sigNodes.size(); i++) {
       String where = "proposedContent.envelope.signatures[" + i + "]";
-      JsonFields sig = JsonFields.of(sigs.get(i), where, "sig", "keyid");
-      sig.optionalString("keyid");
-      String sigText = sig.string("sig");
-      byte[] sigBytes = sig.base64("sig");
-      KeyMaterial signer = null;
-      for (int k = 0; k < verifiers.size() && signer == null; k++) {
+      JsonFields sig = JsonFields.of(sigNodes.get(i), where, "sig", "keyid");
+      String keyId = sig.optionalString("keyid");
+      String text = sig.string("sig");
+      byte[] bytes = sig.base64("sig");
+      // Canonical base64: the same bytes always have the same text.
+      Integer earlier = seen.putIfAbsent(text, i);
+      if (earlier != null) {
+        throw new InvalidEntryException(where + " is the same signature as signatures[" + earlier + "]");
+      }
+      signatures.add(new Sig(text, bytes, keyId == null ? "" : keyId));
+    }
+    if (signatures.size() != verifierNodes.size()) {
+      throw new InvalidEntryException("the envelope has " + signatures.size() + " signature"
+          + (signatures.size() == 1 ? "" : "s") + " and " + verifierNodes.size() + " verifier"
+          + (verifierNodes.size() == 1 ? " was" : "s were") + " sent; send exactly one verifier (the"
+          + " signing key or certificate) per signature");
+    }
+
+    List<KeyMaterial> keys = new ArrayList<>();
+    Map<ByteBuffer, Integer> spkis = new HashMap<>();
+    for (int i = 0; i < verifierNodes.size(); i++) {
+      String where = "proposedContent.verifiers[" + i + "]";
+      JsonNode v = verifierNodes.get(i);
+      if (!v.isTextual()) {
+        throw new InvalidEntryException(where + " must be a base64 string");
+      }
+      KeyMaterial key;
+      try {
+        key = KeyMaterial.parse(Encodings.base64(where, v.textValue()), budget, EntryKinds.maxCanonicalPem(maxBodySize));
+      } catch (FormatException e) {
+        throw new InvalidEntryException(e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage(), e);
+      }
+      Integer earlier = spkis.putIfAbsent(ByteBuffer.wrap(key.publicKey().getEncoded()), i);
+      if (earlier != null) {
+        throw new InvalidEntryException(where + " has the same public key as verifiers[" + earlier
+            + "]; each signature needs its own key");
+      }
+      keys.add(key);
+    }
+    return new Prepared(envelopeText, payload, payloadType, signatures, keys);
+  }
+
+  /**
+   * Checks every signature and pairs it with the verifier whose key made it, each verifier
+   * verifying one signature. The checks are charged to {@code budget}, and tried in this order:
+   * the verifier the signature's {@code keyid} names (the hex SHA-256 of its key's DER
+   * SubjectPublicKeyInfo), the verifier at the signature's own position, then the others not yet
+   * paired; verifiers whose signatures cannot have the signature's form (length, encoding) are
+   * skipped at no cost. An envelope whose verifiers are listed in the order of its signatures
+   * is checked with one check per signature.
+   */
+  static Validated match(Prepared p, VerifierCache verifierCache, VerificationBudget budget)
+      throws InvalidEntryException {
+    int n = p.keys.size();
+    List<SignatureVerifier> verifiers = new ArrayList<>(n);
+    List<KeyType> types = new ArrayList<>(n);
+    Map<String, Integer> byKeyId = new HashMap<>();
+    int least = 0;
+    for (int i = 0; i < n; i++) {
+      KeyMaterial key = p.keys.get(i);
+      try {
+        types.add(PublicKeys.typeOf(key.publicKey()));
+        verifiers.add(verifierCache.forKey(key.publicKey(), HashAlgorithm.SHA256));
+      } catch (InvalidKeyException e) {
+        throw new InvalidEntryException("proposedContent.verifiers[" + i + "]: " + e.getMessage(), e);
+      }
+      least += types.get(i).verifyCost();
+      byKeyId.put(Rfc6962.sha256(key.publicKey().getEncoded()).hex(), i);
+    }
+    try {
+      budget.require(least, "the " + n + " signature" + (n == 1 ? "" : "s") + " of the envelope");
+    } catch (FormatException e) {
+      throw new InvalidEntryException(e.getMessage());
+    }
+
+    byte[] pae = Dsse.pae(p.payloadType, p.payload);
+    boolean[] paired = new boolean[n];
+    List<DsseBody.Signature> pairs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Sig sig = p.signatures.get(i);
+      String what = "envelope signature " + (i + 1) + " of " + n;
+      Integer named = byKeyId.get(sig.keyId().toLowerCase(Locale.ROOT));
+      Set<Integer> order = new LinkedHashSet<>();
+      if (named != null) {
+        order.add(named);
+      }
+      order.add(i);
+      for (int k = 0; k < n; k++) {
+        order.add(k);
+      }
+      int left = n - i;
+      int signer = -1;
+      for (int k : order) {
+        if (paired[k]) {
+          continue;
+        }
+        SignatureVerifier v = verifiers.get(k);
         try {
-          verifiers.get(k).verify(sigBytes, pae);
-          signer = keys.get(k);
+          v.checkForm(sig.bytes());
+        } catch (GeneralSecurityException e) {
+          continue; // a key of this type cannot have made a signature of this form
+        }
+        try {
+          budget.charge(types.get(k), what);
+        } catch (FormatException e) {
+          throw new InvalidEntryException(e.getMessage() + "; list the verifiers in the order of"
+              + " the signatures, or set each signature's keyid to the hex SHA-256 of its key's DER"
+              + " SubjectPublicKeyInfo");
+        }
+        try {
+          v.verify(sig.bytes(), pae);
+          signer = k;
+          break;
         } catch (GeneralSecurityException e) {
           // try the next verifier
         }
       }
-      if (signer == null) {
-        throw new InvalidEntryException("envelope signature " + (i + 1) + " of " + sigs.size()
-            + " does not verify under any of the " + keys.size() + " verifiers");
+      if (signer < 0) {
+        throw new InvalidEntryException(what + " does not verify under any of the " + left + " verifiers"
+            + (i == 0 ? "" : " not paired with an earlier signature (each verifier verifies one signature)"));
       }
-      signatures.add(new DsseBody.Signature(sigText, signer));
+      paired[signer] = true;
+      pairs.add(new DsseBody.Signature(sig.text(), p.keys.get(signer)));
     }
-    signatures.sort(Comparator.comparing(DsseBody.Signature::signature));
-    DsseBody body = new DsseBody(Rfc6962.sha256(envelopeText.getBytes(StandardCharsets.UTF_8)),
-        Rfc6962.sha256(payload), signatures);
-    List<String> extra = payloadType.equals(IN_TOTO_PAYLOAD_TYPE) ? inTotoDigests(payload) : List.of();
+    DsseBody body = p.body(pairs);
+    List<String> extra = p.payloadType.equals(IN_TOTO_PAYLOAD_TYPE) ? inTotoDigests(p.payload) : List.of();
     return new Validated(body, extra);
   }
 
   /**
    * Index keys from an in-toto statement: {@code alg:hex} of every subject digest, and of every
-   * material digest of a SLSA v0.2 provenance predicate. A payload that does not parse yields
-   * none (the entry itself is still valid).
+   * material digest of a SLSA v0.2 provenance predicate, that a lookup can ask for ({@link
+   * IndexKeys#digestKey}), at most {@value IndexKeys#MAX_PER_ENTRY}. A payload that does not parse
+   * yields none (the entry itself is still valid).
    */
   static List<String> inTotoDigests(byte[] payload) {
     Set<String> out = new LinkedHashSet<>();
@@ -144,8 +294,11 @@ final class DsseV001 {
   private static void addDigests(JsonNode items, Set<String> out) {
     for (JsonNode item : items) {
       for (Map.Entry<String, JsonNode> d : item.path("digest").properties()) {
+        if (out.size() >= IndexKeys.MAX_PER_ENTRY) {
+          return;
+        }
         if (d.getValue().isTextual()) {
-          out.add((d.getKey() + ":" + d.getValue().textValue()).toLowerCase(Locale.ROOT));
+          IndexKeys.digestKey(d.getKey(), d.getValue().textValue()).ifPresent(out::add);
         }
       }
     }

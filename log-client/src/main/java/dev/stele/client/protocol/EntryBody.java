@@ -6,7 +6,7 @@ import java.util.List;
  * A stored (canonical) entry body, parsed: what a verifier compares with the artifact it holds,
  * and what the search index is built from. See {@link EntryKinds#parseBody}.
  */
-public sealed interface EntryBody permits HashedRekordBody, DsseBody, OtherBody {
+public sealed interface EntryBody permits HashedRekordBody, HashedRekordV2Body, DsseBody, DsseV2Body, OtherBody {
   /** The entry kind, e.g. {@code hashedrekord}. */
   String kind();
 

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.merkle.Rfc6962;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The entry kinds this log accepts, and the one place their canonical bodies are made
@@ -34,7 +33,9 @@ public final class EntryKinds {
 
   /**
    * Validates a proposed entry (the JSON of a {@code POST /api/v1/log/entries} body) and makes
-   * its canonical form, parsing every key afresh: for one-off checks by a client.
+   * its canonical form, parsing every key afresh: for one-off checks by a client. The signature
+   * checks are bounded by a {@link VerificationBudget#perRequest()} budget; the body's size is
+   * not.
    *
    * @throws InvalidEntryException with a reason a person can act on
    */
@@ -49,6 +50,22 @@ public final class EntryKinds {
    * @throws InvalidEntryException with a reason a person can act on
    */
   public static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache) throws InvalidEntryException {
+    return canonicalize(proposed, verifierCache, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Validates a proposed entry and makes its canonical form: what a log does before it appends
+   * one. Every signature check (of the entry and of certificate chains) is charged to {@code
+   * budget} before it runs, and the size of the canonical body is checked against {@code
+   * maxBodySize} before the first signature check, so that a refused entry costs little.
+   *
+   * @param maxBodySize the largest canonical body accepted, in bytes (a tile-based log stores
+   *     at most 65,535; docs/protocol.md section 9)
+   * @throws InvalidEntryException with a reason a person can act on, also when the checks would
+   *     go past the budget or the body past {@code maxBodySize}
+   */
+  public static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     JsonFields top = JsonFields.of(proposed, "", "apiVersion", "kind", "spec");
     String kind = top.string("kind");
     String apiVersion = top.string("apiVersion");
@@ -57,14 +74,21 @@ public final class EntryKinds {
       throw new InvalidEntryException("spec is missing");
     }
     EntryBody content;
+    byte[] body;
     List<String> extraKeys = List.of();
     if (kind.equals(HashedRekordBody.KIND)) {
       checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
-      content = HashedRekordV001.validate(spec, verifierCache);
+      HashedRekordBody parsed = HashedRekordV001.parse(spec, budget, maxBodySize);
+      body = checkSize(canonicalBody(parsed), maxBodySize);
+      HashedRekordV001.verify(parsed, verifierCache, budget);
+      content = parsed;
     } else if (kind.equals(DsseBody.KIND)) {
       checkVersion(kind, apiVersion, DsseBody.VERSION);
-      DsseV001.Validated v = DsseV001.validate(spec, verifierCache);
+      DsseV001.Prepared prepared = DsseV001.prepare(spec, budget, maxBodySize);
+      checkSize(canonicalBody(prepared.provisional()), maxBodySize);
+      DsseV001.Validated v = DsseV001.match(prepared, verifierCache, budget);
       content = v.body();
+      body = canonicalBody(content);
       extraKeys = v.payloadIndexKeys();
     } else if (kind.equals("intoto")) {
       throw new InvalidEntryException("kind 'intoto' is not accepted by this log; submit the DSSE"
@@ -72,14 +96,25 @@ public final class EntryKinds {
     } else {
       throw new InvalidEntryException("unsupported kind '" + JsonFields.shorten(kind) + "'; supported: " + SUPPORTED);
     }
-    byte[] body = canonicalBody(content);
-    List<String> keys = content.indexKeys();
-    if (!extraKeys.isEmpty()) {
-      Set<String> all = new LinkedHashSet<>(keys);
-      all.addAll(extraKeys);
-      keys = List.copyOf(all);
+    List<String> keys = new ArrayList<>(content.indexKeys());
+    keys.addAll(extraKeys);
+    return new CanonicalEntry(kind, apiVersion, body, Rfc6962.hashLeaf(body), IndexKeys.bound(keys), content);
+  }
+
+  /**
+   * The longest PEM a body of {@code maxBodySize} bytes can carry: bodies hold PEM as base64,
+   * four characters for every three.
+   */
+  static int maxCanonicalPem(int maxBodySize) {
+    return maxBodySize == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxBodySize / 4 * 3;
+  }
+
+  private static byte[] checkSize(byte[] body, int maxBodySize) throws InvalidEntryException {
+    if (body.length > maxBodySize) {
+      throw new InvalidEntryException("the canonical entry is " + body.length
+          + " bytes; this log stores entries of at most " + maxBodySize + " bytes");
     }
-    return new CanonicalEntry(kind, apiVersion, body, Rfc6962.hashLeaf(body), keys, content);
+    return body;
   }
 
   /**
@@ -97,13 +132,82 @@ public final class EntryKinds {
    * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
    */
   public static CanonicalEntry canonicalize(byte[] proposedJson, VerifierCache verifierCache) throws InvalidEntryException {
+    return canonicalize(proposedJson, verifierCache, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Parses the JSON bytes of a proposed entry, then {@link #canonicalize(JsonNode, VerifierCache,
+   * VerificationBudget, int)}.
+   *
+   * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
+   */
+  public static CanonicalEntry canonicalize(byte[] proposedJson, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     JsonNode node;
     try {
       node = ProtocolJson.mapper().readTree(proposedJson);
     } catch (IOException e) {
       throw new InvalidEntryException("the entry is not valid JSON: " + jsonProblem(e));
     }
-    return canonicalize(node, verifierCache);
+    return canonicalize(node, verifierCache, budget, maxBodySize);
+  }
+
+  /** What the Rekor v2 API accepts (docs/protocol.md 3.4). */
+  public static final String SUPPORTED_V2 = "hashedRekordRequestV002 (hashedrekord 0.0.2), dsseRequestV002 (dsse 0.0.2)";
+
+  /**
+   * Validates a Rekor v2 request (the JSON of a {@code POST /api/v2/log/entries} body: one member,
+   * {@code hashedRekordRequestV002}) and makes its canonical {@code hashedrekord} 0.0.2 body.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] requestJson, VerifierCache verifierCache) throws InvalidEntryException {
+    return canonicalizeV2(requestJson, verifierCache, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #canonicalizeV2(byte[], VerifierCache)}, charging every signature check to {@code
+   * budget} and refusing a canonical body larger than {@code maxBodySize}; the entry is filed under
+   * at most {@link IndexKeys#MAX_PER_ENTRY} keys.
+   *
+   * @throws InvalidEntryException with a reason a person can act on
+   */
+  public static CanonicalEntry canonicalizeV2(byte[] requestJson, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
+    JsonNode node;
+    try {
+      node = ProtocolJson.mapper().readTree(requestJson);
+    } catch (IOException e) {
+      throw new InvalidEntryException("the request is not valid JSON: " + jsonProblem(e));
+    }
+    String[] names = {HashedRekordV002.REQUEST, "hashed_rekord_request_v002", DsseV002.REQUEST, "dsse_request_v002"};
+    JsonFields.of(node, "", names);
+    String given = null;
+    for (String n : names) {
+      if (node.has(n)) {
+        if (given != null) {
+          throw new InvalidEntryException("the request names two entries (" + given + " and " + n + "); give one");
+        }
+        given = n;
+      }
+    }
+    if (given == null) {
+      throw new InvalidEntryException("the request names no entry; supported: " + SUPPORTED_V2);
+    }
+    if (given.startsWith("hashed")) {
+      return canonical(HashedRekordV002.validate(node.get(given), verifierCache), List.of(), maxBodySize);
+    }
+    DsseV002.Validated v = DsseV002.validate(node.get(given), verifierCache, budget);
+    return canonical(v.body(), v.payloadIndexKeys(), maxBodySize);
+  }
+
+  private static CanonicalEntry canonical(EntryBody content, List<String> extraKeys, int maxBodySize)
+      throws InvalidEntryException {
+    byte[] body = checkSize(canonicalBody(content), maxBodySize);
+    List<String> keys = new ArrayList<>(content.indexKeys());
+    keys.addAll(extraKeys);
+    return new CanonicalEntry(content.kind(), content.apiVersion(), body, Rfc6962.hashLeaf(body),
+        IndexKeys.bound(keys), content);
   }
 
   /**
@@ -118,6 +222,10 @@ public final class EntryKinds {
       tree = HashedRekordV001.toJson((HashedRekordBody) content);
     } else if (content instanceof DsseBody) {
       tree = DsseV001.toJson((DsseBody) content);
+    } else if (content instanceof HashedRekordV2Body) {
+      tree = HashedRekordV002.toJson((HashedRekordV2Body) content);
+    } else if (content instanceof DsseV2Body) {
+      tree = DsseV002.toJson((DsseV2Body) content);
     } else {
       throw new IllegalArgumentException("this log does not write " + content + " bodies");
     }
@@ -159,6 +267,12 @@ public final class EntryKinds {
       }
       if (kind.equals(DsseBody.KIND) && apiVersion.equals(DsseBody.VERSION)) {
         return DsseV001.parse(spec);
+      }
+      if (kind.equals(HashedRekordV2Body.KIND) && apiVersion.equals(HashedRekordV2Body.VERSION)) {
+        return HashedRekordV002.parse(spec);
+      }
+      if (kind.equals(DsseV2Body.KIND) && apiVersion.equals(DsseV2Body.VERSION)) {
+        return DsseV002.parse(spec);
       }
       return new OtherBody(kind, apiVersion, spec);
     } catch (InvalidEntryException e) {

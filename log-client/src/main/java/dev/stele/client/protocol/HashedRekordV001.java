@@ -24,9 +24,12 @@ import java.security.InvalidKeyException;
 final class HashedRekordV001 {
   private HashedRekordV001() {}
 
-  /** Validates a proposed spec completely, including the signature over the digest. */
-  static HashedRekordBody validate(JsonNode spec, VerifierCache verifierCache) throws InvalidEntryException {
-    HashedRekordBody body = parse(spec);
+  /**
+   * Checks the signature over the digest of a parsed proposal ({@link #parse}), charging the check
+   * to {@code budget}.
+   */
+  static void verify(HashedRekordBody body, VerifierCache verifierCache, VerificationBudget budget)
+      throws InvalidEntryException {
     KeyType keyType;
     try {
       keyType = PublicKeys.typeOf(body.key().publicKey());
@@ -35,6 +38,11 @@ final class HashedRekordV001 {
     }
     checkAllowed(keyType, body.algorithm());
     try {
+      budget.charge(keyType, "the signature");
+    } catch (FormatException e) {
+      throw new InvalidEntryException(e.getMessage());
+    }
+    try {
       verifierCache.forDigest(body.key().publicKey(), body.algorithm()).verify(body.signature(), body.digest());
     } catch (GeneralSecurityException e) {
       throw new InvalidEntryException("signature does not verify under the given "
@@ -42,7 +50,6 @@ final class HashedRekordV001 {
           + " (" + body.key().describe() + ", " + body.algorithm() + " digest "
           + body.digestHex() + "): " + e.getMessage());
     }
-    return body;
   }
 
   /**
@@ -59,6 +66,15 @@ final class HashedRekordV001 {
 
   /** Reads the spec's structure and encodings; checks no signature. */
   static HashedRekordBody parse(JsonNode spec) throws InvalidEntryException {
+    return parse(spec, VerificationBudget.perRequest(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the spec's structure and encodings, charging the links of a certificate chain to
+   * {@code budget}, and refusing before any of them a chain whose PEM a body of {@code
+   * maxBodySize} bytes could not hold; checks no signature over the digest.
+   */
+  static HashedRekordBody parse(JsonNode spec, VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
     JsonFields s = JsonFields.of(spec, "", "data", "signature");
     JsonFields hash = s.object("data", "hash").object("hash", "algorithm", "value");
     String algorithmName = hash.string("algorithm");
@@ -80,7 +96,7 @@ final class HashedRekordV001 {
     byte[] pem = signature.object("publicKey", "content").base64("content");
     KeyMaterial key;
     try {
-      key = KeyMaterial.parse(pem);
+      key = KeyMaterial.parse(pem, budget, EntryKinds.maxCanonicalPem(maxBodySize));
     } catch (FormatException e) {
       throw new InvalidEntryException("signature.publicKey.content: " + e.getMessage(), e);
     }

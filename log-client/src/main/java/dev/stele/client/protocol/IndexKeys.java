@@ -1,19 +1,38 @@
 package dev.stele.client.protocol;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The search-index key formats (docs/protocol.md 2.4, 3.1, 3.2), for the query side: the keys an
- * index lookup must try so that it finds what {@link EntryKinds} stored.
+ * The search-index key formats (docs/protocol.md section 10), for both sides: what {@link
+ * EntryKinds} files an entry under, and the keys an index lookup must try so that it finds it.
  *
  * <ul>
- *   <li>artifact hashes are stored as {@code <algorithm>:<hex>}, lower-cased;
+ *   <li>artifact hashes are stored as {@code <algorithm>:<hex>}, lower-cased, for sha1, sha256,
+ *       sha384 and sha512 with exactly that algorithm's number of digits: the forms a lookup can
+ *       ask for;
  *   <li>a public key or certificate is stored as the hex SHA-256 of its canonical PEM, bare by
- *       hashedrekord entries and prefixed {@code sha256:} by dsse entries.
+ *       hashedrekord entries and prefixed {@code sha256:} by dsse entries;
+ *   <li>identities (subject alternative names) as they are, lower-cased, up to {@value
+ *       #MAX_KEY_LENGTH} characters.
  * </ul>
+ *
+ * <p>An entry is filed under at most {@value #MAX_PER_ENTRY} keys: each key is a row the log
+ * keeps forever, and an in-toto statement may name any number of subjects.
  */
 public final class IndexKeys {
+  /** The most keys one entry is filed under; the first ones in {@link #bound}'s order are kept. */
+  public static final int MAX_PER_ENTRY = 256;
+  /** The longest key, in characters: longer identities are not indexed, nor searched for. */
+  public static final int MAX_KEY_LENGTH = 512;
+  /** The longest e-mail address (RFC 5321 section 4.5.3.1.3: a path is at most 256 octets). */
+  static final int MAX_EMAIL_LENGTH = 254;
+
   private IndexKeys() {}
 
   /**
@@ -65,6 +84,103 @@ public final class IndexKeys {
   public static List<String> forPublicKey(KeyMaterial key) {
     String hex = key.canonicalPemHash().hex();
     return List.of(hex, "sha256:" + hex);
+  }
+
+  /**
+   * The index key for a searched e-mail address: lower-cased, as certificates' addresses are
+   * filed.
+   *
+   * @throws FormatException unless it looks like {@code name@example.com}: one {@code @} with
+   *     something on both sides, a domain of dot-separated labels, no white space or control
+   *     characters, at most {@value #MAX_EMAIL_LENGTH} characters
+   */
+  public static String forEmail(String email) throws FormatException {
+    if (email.length() > MAX_EMAIL_LENGTH) {
+      throw new FormatException("email is " + email.length() + " characters; an address has at most "
+          + MAX_EMAIL_LENGTH);
+    }
+    int at = email.lastIndexOf('@');
+    if (at <= 0 || at == email.length() - 1 || email.indexOf('@') != at) {
+      throw new FormatException("email must be one address like name@example.com");
+    }
+    for (int i = 0; i < email.length(); i++) {
+      char c = email.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new FormatException("email must not contain white space or control characters, found "
+            + Encodings.printable(c) + " at position " + i);
+      }
+    }
+    String domain = email.substring(at + 1);
+    if (domain.startsWith(".") || domain.endsWith(".") || domain.contains("..")) {
+      throw new FormatException("the domain of email must be dot-separated names, like example.com");
+    }
+    return email.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The index key for a searched subject (a URI, DNS name or other identity of a certificate):
+   * lower-cased.
+   *
+   * @throws FormatException if it is longer than {@value #MAX_KEY_LENGTH} characters or holds
+   *     control characters: no entry is filed under such a key
+   */
+  public static String forSubject(String subject) throws FormatException {
+    if (subject.length() > MAX_KEY_LENGTH) {
+      throw new FormatException("subject is " + subject.length() + " characters; this log indexes"
+          + " subjects of at most " + MAX_KEY_LENGTH);
+    }
+    int bad = firstControl(subject);
+    if (bad >= 0) {
+      throw new FormatException("subject must not contain control characters, found "
+          + Encodings.printable(subject.charAt(bad)) + " at position " + bad);
+    }
+    return subject.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The key of an artifact digest named inside an entry (an in-toto subject or material), or
+   * empty if a lookup could never ask for it: an algorithm other than sha1, sha256, sha384 and
+   * sha512, or a value that is not hex of exactly that algorithm's length.
+   */
+  static Optional<String> digestKey(String algorithm, String value) {
+    String alg = algorithm.toLowerCase(Locale.ROOT);
+    int want = digestHexLength(alg);
+    if (want < 0 || value.length() != want) {
+      return Optional.empty();
+    }
+    try {
+      Encodings.hex("digest", value);
+    } catch (FormatException e) {
+      return Optional.empty();
+    }
+    return Optional.of(alg + ":" + value.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The keys an entry is filed under, from its candidate keys in order: without duplicates,
+   * without empty ones, ones longer than {@value #MAX_KEY_LENGTH} characters or holding control
+   * characters, and at most the first {@value #MAX_PER_ENTRY}.
+   */
+  static List<String> bound(Collection<String> candidates) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String k : candidates) {
+      if (out.size() == MAX_PER_ENTRY) {
+        break;
+      }
+      if (!k.isEmpty() && k.length() <= MAX_KEY_LENGTH && firstControl(k) < 0) {
+        out.add(k);
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static int firstControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int digestHexLength(String algorithm) {

@@ -1,6 +1,9 @@
 package dev.stele.client.protocol;
 
+import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.crypto.KeyType;
 import dev.stele.client.crypto.PublicKeys;
+import dev.stele.client.crypto.SignatureVerifiers;
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
 import java.nio.ByteBuffer;
@@ -10,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
+import java.security.SignatureException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -46,11 +51,40 @@ public final class KeyMaterial {
   }
 
   /**
-   * Parses PEM bytes (UTF-8) holding a public key, a certificate, or a certificate chain.
+   * The most certificates a chain may hold, leaf included. Each link costs a signature check
+   * with the issuer's key, and the sender chooses how many there are; Fulcio's chains have three.
+   */
+  public static final int MAX_CERTIFICATES = 5;
+
+  /**
+   * Parses PEM bytes (UTF-8) holding a public key, a certificate, or a certificate chain of at
+   * most {@value #MAX_CERTIFICATES} certificates whose every key is of a supported type. The
+   * chain's links are checked within a budget of {@value VerificationBudget#PER_REQUEST} units.
    *
    * @throws FormatException naming the problem; the message never quotes the input
    */
   public static KeyMaterial parse(byte[] pemBytes) throws FormatException {
+    return parse(pemBytes, VerificationBudget.perRequest());
+  }
+
+  /**
+   * As {@link #parse(byte[])}, charging each link of a certificate chain to {@code budget}
+   * before checking it.
+   *
+   * @throws FormatException naming the problem, or if the chain needs more than the budget
+   */
+  static KeyMaterial parse(byte[] pemBytes, VerificationBudget budget) throws FormatException {
+    return parse(pemBytes, budget, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #parse(byte[], VerificationBudget)}, refusing a certificate chain whose canonical
+   * PEM is longer than {@code maxCanonicalPem} characters before any of its links is checked: an
+   * entry carries the PEM (base64-encoded), so one that could not hold it is refused unchecked.
+   *
+   * @throws FormatException naming the problem, also a chain too long for the entry
+   */
+  static KeyMaterial parse(byte[] pemBytes, VerificationBudget budget, int maxCanonicalPem) throws FormatException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -58,6 +92,13 @@ public final class KeyMaterial {
           .decode(ByteBuffer.wrap(pemBytes)).toString();
     } catch (CharacterCodingException e) {
       throw new FormatException("not PEM text (invalid UTF-8)");
+    }
+    // Counted before any block is decoded: a chain's length is the sender's choice, and a body
+    // can hold hundreds of certificates that would all be base64-decoded only to be refused.
+    int certificateBlocks = occurrences(text, "-----BEGIN CERTIFICATE-----");
+    if (certificateBlocks > MAX_CERTIFICATES) {
+      throw new FormatException("a certificate chain of " + certificateBlocks + " certificates; at most "
+          + MAX_CERTIFICATES + " are accepted, leaf first");
     }
     List<Pem.Block> blocks = Pem.decode(text);
     String type = blocks.get(0).type();
@@ -74,16 +115,34 @@ public final class KeyMaterial {
       PublicKey key = publicKeyOf(blocks.get(0));
       return new KeyMaterial(key, List.of(), Pem.encode("PUBLIC KEY", key.getEncoded()), List.of());
     }
-    List<X509Certificate> certs = new ArrayList<>(blocks.size());
+    if (blocks.size() > MAX_CERTIFICATES) {
+      throw new FormatException("a certificate chain of " + blocks.size() + " certificates; at most "
+          + MAX_CERTIFICATES + " are accepted, leaf first");
+    }
     StringBuilder pem = new StringBuilder();
+    for (Pem.Block b : blocks) {
+      pem.append(Pem.encode("CERTIFICATE", b.bytes()));
+    }
+    if (pem.length() > maxCanonicalPem) {
+      throw new FormatException("the certificates are " + pem.length() + " characters of PEM; the entry"
+          + " can hold at most " + maxCanonicalPem);
+    }
+    List<X509Certificate> certs = new ArrayList<>(blocks.size());
     for (int i = 0; i < blocks.size(); i++) {
-      X509Certificate cert = Der.certificate("certificate " + (i + 1), blocks.get(i).bytes());
-      certs.add(cert);
-      pem.append(Pem.encode("CERTIFICATE", blocks.get(i).bytes()));
+      certs.add(Der.certificate("certificate " + (i + 1), blocks.get(i).bytes()));
     }
     for (int i = 0; i + 1 < certs.size(); i++) {
+      // The issuer's key decides what checking the link costs: only supported types and sizes
+      // (an RSA key with a huge exponent is refused here), and within the budget.
+      PublicKey issuer = certs.get(i + 1).getPublicKey();
+      KeyType issuerType;
       try {
-        certs.get(i).verify(certs.get(i + 1).getPublicKey());
+        issuerType = PublicKeys.typeOf(issuer);
+      } catch (InvalidKeyException e) {
+        throw new FormatException("certificate " + (i + 2) + " of the chain: " + e.getMessage(), e);
+      }
+      try {
+        checkLink(certs.get(i), issuer, issuerType, budget, "the signature of certificate " + (i + 1) + " of the chain");
       } catch (GeneralSecurityException e) {
         throw new FormatException("certificate " + (i + 1) + " of the chain is not signed by certificate "
             + (i + 2) + " (" + e.getMessage() + ")");
@@ -91,6 +150,53 @@ public final class KeyMaterial {
     }
     PublicKey key = Der.publicKey("the certificate's key", certs.get(0).getPublicKey().getEncoded());
     return new KeyMaterial(key, certs, pem.toString(), subjectsOf(certs.get(0)));
+  }
+
+  /**
+   * The signature algorithms of certificates that are checked with the library's own verifiers
+   * ({@link SignatureVerifiers}, Bouncy Castle's engines), whose cost {@link KeyType#verifyCost}
+   * states: each with the key type it needs and its digest.
+   */
+  private record LinkAlgorithm(String family, HashAlgorithm hash) {}
+
+  private static final Map<String, LinkAlgorithm> LINK_ALGORITHMS = Map.of(
+      "1.2.840.10045.4.3.2", new LinkAlgorithm("EC", HashAlgorithm.SHA256),
+      "1.2.840.10045.4.3.3", new LinkAlgorithm("EC", HashAlgorithm.SHA384),
+      "1.2.840.10045.4.3.4", new LinkAlgorithm("EC", HashAlgorithm.SHA512),
+      "1.2.840.113549.1.1.11", new LinkAlgorithm("RSA", HashAlgorithm.SHA256),
+      "1.2.840.113549.1.1.12", new LinkAlgorithm("RSA", HashAlgorithm.SHA384),
+      "1.2.840.113549.1.1.13", new LinkAlgorithm("RSA", HashAlgorithm.SHA512),
+      "1.3.101.112", new LinkAlgorithm("Ed25519", HashAlgorithm.SHA512));
+
+  /**
+   * Checks that {@code cert} is signed by {@code issuer}, charging {@code budget} first. The
+   * usual algorithms (ECDSA, RSA PKCS #1 v1.5 with SHA-2, Ed25519) are checked by the library's
+   * verifiers over the certificate's signed part; any other (RSA-PSS, SHA-1) by the JDK, which is
+   * slower and is charged three times the key's cost.
+   */
+  private static void checkLink(X509Certificate cert, PublicKey issuer, KeyType issuerType,
+      VerificationBudget budget, String what) throws FormatException, GeneralSecurityException {
+    LinkAlgorithm alg = LINK_ALGORITHMS.get(cert.getSigAlgOID());
+    if (alg == null) {
+      budget.charge(issuerType, what, 3);
+      cert.verify(issuer);
+      return;
+    }
+    String family = issuerType.isEcdsa() ? "EC" : issuerType.isRsa() ? "RSA" : "Ed25519";
+    if (!family.equals(alg.family())) {
+      throw new SignatureException("the signature algorithm " + cert.getSigAlgName() + " does not go with the "
+          + issuerType + " key of the issuer");
+    }
+    budget.charge(issuerType, what);
+    SignatureVerifiers.forKey(issuer, alg.hash()).verify(cert.getSignature(), cert.getTBSCertificate());
+  }
+
+  private static int occurrences(String text, String marker) {
+    int n = 0;
+    for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + marker.length())) {
+      n++;
+    }
+    return n;
   }
 
   private static String describe(List<Pem.Block> blocks) {

@@ -17,6 +17,7 @@ import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Note keys: key IDs, verifiers and signers for the signature types of c2sp.org/signed-note,
@@ -210,6 +211,71 @@ public final class NoteKeys {
     return time;
   }
 
+  /** The C2SP cosignature/v1 key ID of the Ed25519 {@code key} under {@code name}. */
+  public static int cosignatureKeyId(String name, PublicKey key) throws InvalidKeyException {
+    return c2spKeyId(name, TYPE_COSIGNATURE_V1, PublicKeys.ed25519Raw(key));
+  }
+
+  /**
+   * A C2SP cosignature/v1 (type 0x04) verifier for the Ed25519 {@code key} of the witness
+   * {@code name}: the signature is an 8-byte big-endian time and an Ed25519 signature over
+   * {@code "cosignature/v1\ntime <t>\n" ‖ text}.
+   */
+  public static NoteVerifier cosignatureVerifier(String name, PublicKey key) throws InvalidKeyException {
+    return cosignatureVerifier(name, withType(TYPE_COSIGNATURE_V1, PublicKeys.ed25519Raw(key)), key);
+  }
+
+  /**
+   * A C2SP cosignature/v1 signer: each signature carries the time {@code unixSeconds} gives when
+   * it is made (a witness's statement "as of this time, this is the largest consistent tree I have
+   * seen"), which must be positive: the specification forbids a zero time.
+   *
+   * @throws InvalidKeyException unless {@code ed25519} is an Ed25519 key
+   */
+  public static NoteSigner cosignatureSigner(String name, Signer ed25519, LongSupplier unixSeconds)
+      throws InvalidKeyException {
+    int keyId = cosignatureKeyId(name, ed25519.publicKey());
+    Signer cosigner = new Signer() {
+      @Override
+      public byte[] sign(byte[] text) throws GeneralSecurityException {
+        long time = unixSeconds.getAsLong();
+        if (time <= 0) {
+          throw new SignatureException("a cosignature needs a positive time, got " + time);
+        }
+        byte[] signature = ed25519.sign(cosignedMessage(time, text));
+        return ByteBuffer.allocate(8 + signature.length).putLong(time).put(signature).array();
+      }
+
+      @Override
+      public PublicKey publicKey() {
+        return ed25519.publicKey();
+      }
+
+      @Override
+      public String toString() {
+        return "cosigner " + name;
+      }
+    };
+    return new NoteSigner(name, keyId, cosigner);
+  }
+
+  /** The vkey of a witness's Ed25519 cosignature/v1 key: {@code <name>+<key ID>+base64(0x04 ‖ key)}. */
+  public static String cosignatureVerifierKey(String name, PublicKey key) throws InvalidKeyException {
+    if (!SignedNote.isValidName(name)) {
+      throw new IllegalArgumentException("invalid key name '" + name + "'");
+    }
+    return name + "+" + String.format("%08x", cosignatureKeyId(name, key)) + "+"
+        + Encodings.base64(withType(TYPE_COSIGNATURE_V1, PublicKeys.ed25519Raw(key)));
+  }
+
+  /** What a cosignature/v1 signs: the header and time lines, then the note text. */
+  private static byte[] cosignedMessage(long time, byte[] text) {
+    byte[] header = ("cosignature/v1\ntime " + time + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] message = Arrays.copyOf(header, header.length + text.length);
+    System.arraycopy(text, 0, message, header.length, text.length);
+    return message;
+  }
+
   private static NoteVerifier cosignatureVerifier(String name, byte[] material, PublicKey key)
       throws InvalidKeyException {
     SignatureVerifier ed25519 = SignatureVerifiers.forKey(key);
@@ -220,10 +286,7 @@ public final class NoteKeys {
       } catch (FormatException e) {
         throw new SignatureException(e.getMessage());
       }
-      byte[] header = ("cosignature/v1\ntime " + time + "\n").getBytes(StandardCharsets.US_ASCII);
-      byte[] message = Arrays.copyOf(header, header.length + text.length);
-      System.arraycopy(text, 0, message, header.length, text.length);
-      ed25519.verify(Arrays.copyOfRange(signature, 8, signature.length), message);
+      ed25519.verify(Arrays.copyOfRange(signature, 8, signature.length), cosignedMessage(time, text));
     };
     return new NoteVerifier(name, c2spKeyId(name, material), verifier);
   }

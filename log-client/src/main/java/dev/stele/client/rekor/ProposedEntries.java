@@ -54,6 +54,19 @@ public final class ProposedEntries {
     return RekorJson.write(root);
   }
 
+  /**
+   * A Rekor v2 request, {@code {"hashedRekordRequestV002":{...}}} (docs/protocol.md 3.4): the
+   * signature over {@code digest} with the signer's public key (DER SubjectPublicKeyInfo) and its
+   * key details, e.g. {@code PKIX_ECDSA_P256_SHA_256}.
+   */
+  public static byte[] hashedRekordV2(byte[] digest, byte[] signature, java.security.PublicKey key, String keyDetails) {
+    return ("{\"hashedRekordRequestV002\":{\"digest\":\"" + dev.stele.client.protocol.Encodings.base64(digest)
+        + "\",\"signature\":{\"content\":\"" + dev.stele.client.protocol.Encodings.base64(signature)
+        + "\",\"verifier\":{\"keyDetails\":\"" + keyDetails + "\",\"publicKey\":{\"rawBytes\":\""
+        + dev.stele.client.protocol.Encodings.base64(key.getEncoded()) + "\"}}}}}")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   private static String base64(String text) {
     return Encodings.base64(text.getBytes(StandardCharsets.UTF_8));
   }

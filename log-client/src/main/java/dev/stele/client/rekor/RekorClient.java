@@ -9,6 +9,7 @@ import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.InvalidEntryException;
 import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.client.protocol.TreeInfo;
 import dev.stele.merkle.Hash;
@@ -47,6 +48,7 @@ import java.util.Optional;
  */
 public final class RekorClient {
   private static final String ENTRIES = "/api/v1/log/entries";
+  private static final String ENTRIES_V2 = "/api/v2/log/entries";
   private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
   private final URI baseUrl;
@@ -132,6 +134,41 @@ public final class RekorClient {
     LoggedEntry existing = getByUuid(entryId).orElseThrow(() -> new LogClientException(
         LogClientException.Kind.RESPONSE, 404, null, "the log says entry " + id
             + " already exists (409), but does not find it (404)", null));
+    checkLeaf(existing, expected.leafHash(), "the existing entry");
+    return new Submission(existing, true);
+  }
+
+  /**
+   * Submits a Rekor v2 request ({@code POST /api/v2/log/entries}, {@link ProposedEntries#hashedRekordV2}).
+   * The answer is a TransparencyLogEntry: the entry with its inclusion proof and the v2
+   * checkpoint, integrated time 0 and no SET. A duplicate (409) is fetched through the v1 API of a
+   * log that serves both (the {@code Location} Stele sends), and comes with a SET.
+   *
+   * @throws IllegalArgumentException if the request is not valid (the log would refuse it)
+   * @throws LogClientException if the log cannot be reached, refuses the entry, or answers with
+   *     another entry
+   */
+  public Submission submitV2(byte[] request) throws LogClientException {
+    CanonicalEntry expected;
+    try {
+      expected = EntryKinds.canonicalizeV2(request, new dev.stele.client.crypto.VerifierCache(0));
+    } catch (InvalidEntryException e) {
+      throw new IllegalArgumentException("the request is invalid: " + e.getMessage(), e);
+    }
+    Answer r = send("submit an entry (Rekor v2)", postJson(uri(ENTRIES_V2), request), 201, 409);
+    if (r.statusCode() == 201) {
+      LoggedEntry e;
+      try {
+        e = dev.stele.client.bundle.Bundle.parseEntry(ProtocolJson.mapper().readTree(r.body())).entry();
+      } catch (FormatException | java.io.IOException ex) {
+        throw malformed("the submitted entry", r, ex);
+      }
+      checkLeaf(e, expected.leafHash(), "the submitted entry");
+      return new Submission(e, false);
+    }
+    LoggedEntry existing = getByUuid(expected.uuid()).orElseThrow(() -> new LogClientException(
+        LogClientException.Kind.RESPONSE, 404, null, "the log says the entry already exists (409), but"
+            + " does not find it (404)", null));
     checkLeaf(existing, expected.leafHash(), "the existing entry");
     return new Submission(existing, true);
   }

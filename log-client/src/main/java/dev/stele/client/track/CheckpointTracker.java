@@ -4,10 +4,12 @@ import dev.stele.client.TrustedLog;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.SignedNote;
+import dev.stele.client.protocol.WitnessPolicy;
 import dev.stele.client.verify.Checkpoints;
 import dev.stele.client.verify.EntryVerifier;
 import dev.stele.client.verify.Stage;
 import dev.stele.client.verify.VerificationException;
+import dev.stele.client.verify.Witnesses;
 import dev.stele.merkle.proof.ConsistencyProof;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -34,6 +36,9 @@ import java.util.Optional;
  *   <li>{@link VerificationException} at {@link Stage#CHECKPOINT}: the new checkpoint is not the
  *       log's ({@link Checkpoints#verify}: signature, origin), or is of another tree of the log
  *       than the one kept; nothing changes;
+ *   <li>{@link VerificationException} at {@link Stage#WITNESS}, for a tracker with a witness
+ *       policy: the new checkpoint lacks the policy's quorum of cosignatures, or carries a forged
+ *       one ({@code verify.Witnesses}); nothing changes;
  *   <li>{@link InconsistencyException}, with both signed checkpoints (and the proof, if there is
  *       one) as evidence; nothing changes:
  *       <ul>
@@ -59,6 +64,7 @@ public final class CheckpointTracker {
   private final TrustedLog log;
   private final CheckpointSource source;
   private final Path file;
+  private final Optional<WitnessPolicy> witnesses;
   private SignedNote currentNote;
   private Checkpoint current;
 
@@ -84,6 +90,22 @@ public final class CheckpointTracker {
    */
   public CheckpointTracker(TrustedLog log, CheckpointSource source, Path file)
       throws IOException, VerificationException {
+    this(log, source, file, Optional.empty());
+  }
+
+  /**
+   * A tracker that also requires every new checkpoint to satisfy {@code witnesses}, if given: a
+   * checkpoint without the policy's quorum of cosignatures, or with a forged one, is refused at
+   * {@link Stage#WITNESS} and nothing changes. The checkpoint kept in {@code file} was accepted
+   * under the policy in force then and is checked for the log's signature only.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws VerificationException at {@link Stage#CHECKPOINT} if the file's checkpoint is not
+   *     validly signed by the log
+   */
+  public CheckpointTracker(TrustedLog log, CheckpointSource source, Path file, Optional<WitnessPolicy> witnesses)
+      throws IOException, VerificationException {
+    this.witnesses = Objects.requireNonNull(witnesses, "witnesses");
     this.log = Objects.requireNonNull(log, "log");
     this.source = Objects.requireNonNull(source, "source");
     this.file = Objects.requireNonNull(file, "file");
@@ -129,6 +151,13 @@ public final class CheckpointTracker {
    */
   public synchronized Update accept(SignedNote note) throws IOException, VerificationException, InconsistencyException {
     Checkpoint next = verify(note, "the log's checkpoint");
+    if (witnesses.isPresent()) {
+      try {
+        Witnesses.verify(note, witnesses.get());
+      } catch (VerificationException e) {
+        throw new VerificationException(Stage.WITNESS, "the log's checkpoint: " + e.reason(), e);
+      }
+    }
     Optional<Checkpoint> previous = Optional.ofNullable(current);
     if (current == null) {
       store(note, next);

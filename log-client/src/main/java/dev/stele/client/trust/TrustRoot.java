@@ -92,6 +92,32 @@ public final class TrustRoot {
     return new TrustRoot(logs, cas, ctLogs, tsas);
   }
 
+  /**
+   * A trusted root (media type version 0.1) holding one ECDSA P-256 log: the shape {@code
+   * stele-server trust} writes for its own log, which serves Rekor v1 and v2 under one URL, one key
+   * and one log ID (docs/protocol.md 9.1).
+   */
+  public static String trustedRootJson(URI baseUrl, java.security.PublicKey logKey, Instant validFrom) {
+    com.fasterxml.jackson.databind.node.ObjectNode root = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    root.put("mediaType", MEDIA_TYPE_V01);
+    var tlog = root.putArray("tlogs").addObject();
+    tlog.put("baseUrl", baseUrl.toString());
+    tlog.put("hashAlgorithm", "SHA2_256");
+    var key = tlog.putObject("publicKey");
+    key.put("rawBytes", dev.stele.client.protocol.Encodings.base64(logKey.getEncoded()));
+    key.put("keyDetails", "PKIX_ECDSA_P256_SHA_256");
+    key.putObject("validFor").put("start", validFrom.toString());
+    tlog.putObject("logId").put("keyId", PublicKeys.logId(logKey).base64());
+    root.putArray("certificateAuthorities");
+    root.putArray("ctlogs");
+    root.putArray("timestampAuthorities");
+    try {
+      return ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree built here does not serialize: " + e.getMessage(), e);
+    }
+  }
+
   /** The transparency logs. */
   public List<TrustedLog> logs() {
     return logs;

@@ -33,19 +33,31 @@ final class CertificateChains {
 
   private CertificateChains() {}
 
+  /** id-kp-timeStamping (RFC 5280 4.2.1.12), required of an RFC 3161 timestamp's signer. */
+  static final String TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+
   static void verify(List<X509Certificate> chain, List<CertificateAuthority> authorities, Instant time)
       throws VerificationException {
+    verify(chain, authorities, time, CODE_SIGNING, Stage.CERTIFICATE, "signing certificate");
+  }
+
+  /**
+   * As {@link #verify(List, List, Instant)} for a certificate with another purpose: {@code usage}
+   * required of the leaf, failures at {@code stage}, the leaf called {@code what} in messages.
+   */
+  static void verify(List<X509Certificate> chain, List<CertificateAuthority> authorities, Instant time,
+      String usage, Stage stage, String what) throws VerificationException {
     X509Certificate leaf = chain.get(0);
     List<String> usages;
     try {
       usages = leaf.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
-      throw new VerificationException(Stage.CERTIFICATE, "the extended key usage does not parse: "
+      throw new VerificationException(stage, "the " + what + "'s extended key usage does not parse: "
           + e.getMessage(), e);
     }
-    if (usages == null || !usages.contains(CODE_SIGNING)) {
-      throw new VerificationException(Stage.CERTIFICATE, "the signing certificate does not allow code"
-          + " signing (extended key usage " + usages + ")");
+    if (usages == null || !usages.contains(usage)) {
+      throw new VerificationException(stage, "the " + what + " does not allow "
+          + (usage.equals(CODE_SIGNING) ? "code signing" : "time stamping") + " (extended key usage " + usages + ")");
     }
     Set<TrustAnchor> anchors = new HashSet<>();
     List<Certificate> pool = new ArrayList<>(chain);
@@ -58,7 +70,8 @@ final class CertificateChains {
       }
     }
     if (anchors.isEmpty()) {
-      throw new VerificationException(Stage.CERTIFICATE, "no trusted certificate authority is valid at "
+      throw new VerificationException(stage, "no trusted " + (stage == Stage.CERTIFICATE ? "certificate" : "timestamp")
+          + " authority is valid at "
           + time + " (trusted: " + considered + ")");
     }
     try {
@@ -70,10 +83,9 @@ final class CertificateChains {
       params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
       CertPathBuilder.getInstance("PKIX").build(params);
     } catch (CertPathBuilderException e) {
-      throw new VerificationException(Stage.CERTIFICATE, "no valid chain at " + time + " from the"
-          + " certificate (serial " + leaf.getSerialNumber().toString(16) + ", valid "
+      throw new VerificationException(stage, "no valid chain at " + time + " from the " + what + " (serial " + leaf.getSerialNumber().toString(16) + ", valid "
           + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant()
-          + ") to a trusted certificate authority: " + e.getMessage(), e);
+          + ") to a trusted authority: " + e.getMessage(), e);
     } catch (InvalidAlgorithmParameterException e) {
       throw new IllegalStateException("PKIX parameters rejected: " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {

@@ -134,8 +134,11 @@ public final class Checkpoints {
     }
   }
 
-  /** Whether {@code origin} is {@code name} or {@code name - <canonical decimal tree ID>}. */
-  static boolean isOriginOf(String name, String origin) {
+  /**
+   * Whether {@code origin} is {@code name} or {@code name - <canonical decimal tree ID>}: the
+   * origins a log whose key is named {@code name} signs (a witness finds a log's keys by it).
+   */
+  public static boolean isOriginOf(String name, String origin) {
     if (origin.equals(name)) {
       return true;
     }

@@ -8,16 +8,19 @@ import dev.stele.client.crypto.PublicKeys;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.Checkpoint;
 import dev.stele.client.protocol.DsseBody;
+import dev.stele.client.protocol.DsseV2Body;
 import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.HashedRekordBody;
+import dev.stele.client.protocol.HashedRekordV2Body;
 import dev.stele.client.protocol.Inclusion;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.protocol.OtherBody;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SetPayload;
+import dev.stele.client.protocol.WitnessPolicy;
 import dev.stele.client.trust.ProtoJson;
 import dev.stele.client.trust.TrustRoot;
 import dev.stele.merkle.Hash;
@@ -55,6 +58,9 @@ import java.util.Optional;
  *   <li>{@link Stage#CHECKPOINT}: the checkpoint is the log's ({@link Checkpoints#verify}: a
  *       valid signature by the log under its name and key ID, the log's origin), and its size
  *       <em>and</em> root are the proof's ({@link Checkpoints#checkTreeHead});
+ *   <li>{@link Stage#WITNESS}: with a witness policy, the checkpoint carries a quorum of its
+ *       witnesses' cosignatures and no forged one ({@link Witnesses#verify}); an entry without a
+ *       checkpoint then fails here;
  *   <li>{@link Stage#TIMESTAMP}: the SET verifies over {@link SetPayload#bytes}; only now is the
  *       integrated time trusted;
  *   <li>{@link Stage#CERTIFICATE}: a signing certificate chains to a trusted CA at that signed
@@ -70,15 +76,32 @@ public final class EntryVerifier {
   private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
   private final TrustRoot trust;
+  private final Optional<WitnessPolicy> witnesses;
   /** Parsed signer keys: the same signers sign many of the entries one verifier sees. */
   private final VerifierCache keys = new VerifierCache(VerifierCache.DEFAULT_CAPACITY);
 
   public EntryVerifier(TrustRoot trust) {
-    this.trust = java.util.Objects.requireNonNull(trust, "trust");
+    this(trust, Optional.empty());
   }
 
-  /** The signature and key a body names, once the body has been matched to the artifact. */
-  private record Logged(String kind, KeyMaterial signer) {}
+  /**
+   * A verifier that also requires each entry's checkpoint to satisfy {@code witnesses}, if given
+   * (c2sp.org/tlog-policy: a quorum of cosignatures from the witnesses it names).
+   */
+  public EntryVerifier(TrustRoot trust, Optional<WitnessPolicy> witnesses) {
+    this.trust = java.util.Objects.requireNonNull(trust, "trust");
+    this.witnesses = java.util.Objects.requireNonNull(witnesses, "witnesses");
+  }
+
+  /**
+   * The signature and key a body names, once the body has been matched to the artifact, and
+   * whether it is a Rekor v2 entry (no SET: signed time comes from RFC 3161 timestamps).
+   */
+  private record Logged(String kind, KeyMaterial signer, byte[] signature, boolean rekorV2) {
+    Logged(String kind, KeyMaterial signer) {
+      this(kind, signer, null, false);
+    }
+  }
 
   /**
    * Verifies {@code entry}; returns what was established or throws.
@@ -100,9 +123,22 @@ public final class EntryVerifier {
           + " --any-identity");
     }
 
-    // 2. The log, and its key's validity at the integrated time.
+    // Signed time from RFC 3161 timestamps over the signature, if any (each must verify).
+    Optional<Instant> timestamped = Optional.empty();
+    if (!expected.timestamps().isEmpty()) {
+      if (logged.signature() == null) {
+        throw new VerificationException(Stage.TIMESTAMP, "the bundle carries RFC 3161 timestamps, but the"
+            + " logged " + logged.kind() + " entry names no single signature they could be over");
+      }
+      timestamped = SignedTimestamps.verifyAll(expected.timestamps(), logged.signature(),
+          trust.timestampAuthorities());
+    }
+
+    // 2. The log, and its key's validity at the integrated time (a Rekor v2 entry has none: at
+    //    the timestamp's time, if there is one).
     Instant integrated = Instant.ofEpochSecond(entry.integratedTime());
-    TrustedLog log = findLog(entry.logId(), integrated);
+    TrustedLog log = findLog(entry.logId(), entry.signedEntryTimestamp().isPresent() ? Optional.of(integrated)
+        : timestamped);
 
     // 3. Inclusion proof, 4. checkpoint.
     Hash leafHash = Rfc6962.hashLeaf(entry.body());
@@ -120,21 +156,33 @@ public final class EntryVerifier {
           + " has no inclusion proof, and one is required");
     }
 
+    // 4b. The witnesses' quorum on that checkpoint.
+    if (witnesses.isPresent()) {
+      if (inclusion.isEmpty()) {
+        throw new VerificationException(Stage.WITNESS, "the entry at index " + entry.logIndex() + " comes without"
+            + " an inclusion proof and checkpoint, so the witness policy's quorum cannot be checked");
+      }
+      Witnesses.verify(inclusion.get().checkpoint(), witnesses.get());
+    }
+
     // 5. SET: from here on the integrated time is vouched for by the log.
     Optional<Instant> signedTime = Optional.empty();
     if (entry.signedEntryTimestamp().isPresent()) {
       checkSet(entry, log);
       signedTime = Optional.of(integrated);
-    } else if (expected.setRequired()) {
+    } else if (expected.setRequired() && !logged.rekorV2()) {
       throw new VerificationException(Stage.TIMESTAMP, "the entry at index " + entry.logIndex()
           + " has no signed entry timestamp, and one is required");
+    }
+    if (signedTime.isEmpty()) {
+      signedTime = timestamped;
     }
 
     // 6. Certificate, at the signed time, 7. identity.
     if (certificateSigner) {
       if (signedTime.isEmpty()) {
-        throw new VerificationException(Stage.TIMESTAMP, "the entry has no signed entry timestamp, so"
-            + " there is no trusted time at which to check the signing certificate");
+        throw new VerificationException(Stage.TIMESTAMP, "the entry has no signed entry timestamp and the"
+            + " bundle no RFC 3161 timestamp, so there is no trusted time at which to check the signing certificate");
       }
       CertificateChains.verify(signer.certificates(), trust.certificateAuthorities(), signedTime.get());
       expected.identities().get().check(signer.certificates().get(0));
@@ -159,7 +207,12 @@ public final class EntryVerifier {
     }
     String kind = body.kind() + " " + body.apiVersion();
     if (body instanceof HashedRekordBody && artifact instanceof Artifact.Digest) {
-      return new Logged(kind, checkHashedRekord((HashedRekordBody) body, (Artifact.Digest) artifact));
+      HashedRekordBody h = (HashedRekordBody) body;
+      return new Logged(kind, checkHashedRekord(h, (Artifact.Digest) artifact), h.signature(), false);
+    }
+    if (body instanceof HashedRekordV2Body) {
+      return new Logged(kind, checkHashedRekordV2((HashedRekordV2Body) body, artifact), 
+          ((HashedRekordV2Body) body).signature(), true);
     }
     if (artifact instanceof Artifact.Dsse) {
       Artifact.Dsse dsse = (Artifact.Dsse) artifact;
@@ -170,18 +223,24 @@ public final class EntryVerifier {
               + d.signatures().size() + " signatures; exactly one is supported");
         }
         byte[] sig = decodeBase64(d.signatures().get(0).signature(), "the logged dsse signature");
-        return new Logged(kind, checkDsse(dsse, d.payloadHash(), sig, d.signatures().get(0).verifier(), kind));
+        return new Logged(kind, checkDsse(dsse, d.payloadHash(), sig, d.signatures().get(0).verifier(), kind), sig, false);
+      }
+      if (body instanceof DsseV2Body) {
+        DsseV2Body d = (DsseV2Body) body;
+        if (d.signatures().size() != 1) {
+          throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged dsse entry has "
+              + d.signatures().size() + " signatures; exactly one is supported");
+        }
+        DsseV2Body.Signature s = d.signatures().get(0);
+        return new Logged(kind, checkDsse(dsse, d.payloadHash(), s.content(), s.verifier(), kind,
+            v2Hash(s.keyDetails())), s.content(), true);
       }
       if (body instanceof OtherBody && body.kind().equals("intoto") && body.apiVersion().equals("0.0.2")) {
         return new Logged(kind, checkIntoto((OtherBody) body, dsse, kind));
       }
     }
-    if (body.kind().equals("hashedrekord") && body.apiVersion().equals("0.0.2")) {
-      throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the entry is a Rekor v2 entry"
-          + " (hashedrekord 0.0.2); this verifier supports Rekor v1 entries only");
-    }
     String wanted = artifact instanceof Artifact.Digest ? "a hashedrekord 0.0.1 entry"
-        : "a dsse 0.0.1 (or intoto 0.0.2) entry";
+        : "a dsse 0.0.1 or 0.0.2 (or intoto 0.0.2) or hashedrekord 0.0.2 entry";
     throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged entry is " + kind
         + ", but the artifact (" + artifact + ") needs " + wanted);
   }
@@ -204,8 +263,63 @@ public final class EntryVerifier {
     return key;
   }
 
+  /**
+   * hashedrekord 0.0.2 (docs/protocol.md 3.4): over an artifact's digest, or, for a DSSE envelope
+   * recorded through Rekor v2, over the digest of the envelope's pre-authentication encoding.
+   */
+  private KeyMaterial checkHashedRekordV2(HashedRekordV2Body body, Artifact artifact) throws VerificationException {
+    KeyMaterial key = body.key();
+    byte[] digest = body.digest();
+    if (artifact instanceof Artifact.Digest) {
+      Artifact.Digest a = (Artifact.Digest) artifact;
+      if (!a.matches(body.algorithm(), digest)) {
+        throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged entry is about "
+            + body.algorithm().rekorName() + ":" + Encodings.hex(digest) + ", not the artifact " + a);
+      }
+    } else {
+      Artifact.Dsse dsse = (Artifact.Dsse) artifact;
+      DsseEnvelope envelope = dsse.envelope();
+      if (!MessageDigest.isEqual(body.algorithm().digest(envelope.pae()), digest)) {
+        throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged hashedrekord 0.0.2 entry is"
+            + " not about this envelope: its digest is not the " + body.algorithm()
+            + " of the envelope's pre-authentication encoding");
+      }
+      if (envelope.signatures().size() != 1) {
+        throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the envelope has "
+            + envelope.signatures().size() + " signatures; exactly one is supported");
+      }
+      if (!MessageDigest.isEqual(envelope.signatures().get(0).signature(), body.signature())) {
+        throw new VerificationException(Stage.ARTIFACT_SIGNATURE,
+            "the envelope's signature is not the one the log recorded");
+      }
+      if (dsse.subject().isPresent()) {
+        checkSubject(envelope, dsse.subject().get());
+      }
+    }
+    try {
+      keys.forDigest(key.publicKey(), body.algorithm()).verify(body.signature(), digest);
+    } catch (GeneralSecurityException e) {
+      throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the logged signature over "
+          + body.algorithm() + ":" + Encodings.hex(digest) + " does not verify under the logged "
+          + key.describe() + ": " + e.getMessage(), e);
+    }
+    return key;
+  }
+
   private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
       KeyMaterial key, String kind) throws VerificationException {
+    return checkDsse(dsse, payloadHash, loggedSig, key, kind, HashAlgorithm.SHA256);
+  }
+
+  /** The hash a Rekor v2 verifier's key details name (they were checked when the body was parsed). */
+  private static HashAlgorithm v2Hash(String keyDetails) {
+    return keyDetails.endsWith("SHA_384") ? HashAlgorithm.SHA384
+        : keyDetails.endsWith("SHA_512") || keyDetails.equals("PKIX_ED25519_PH") ? HashAlgorithm.SHA512
+        : HashAlgorithm.SHA256;
+  }
+
+  private KeyMaterial checkDsse(Artifact.Dsse dsse, Hash payloadHash, byte[] loggedSig,
+      KeyMaterial key, String kind, HashAlgorithm hash) throws VerificationException {
     DsseEnvelope envelope = dsse.envelope();
     byte[] payload = envelope.payload();
     Hash actual = Rfc6962.sha256(payload);
@@ -223,7 +337,7 @@ public final class EntryVerifier {
           "the envelope's signature is not the one the log recorded");
     }
     try {
-      keys.forKey(key.publicKey(), HashAlgorithm.SHA256).verify(envelopeSig, envelope.pae());
+      keys.forKey(key.publicKey(), hash).verify(envelopeSig, envelope.pae());
     } catch (GeneralSecurityException e) {
       throw new VerificationException(Stage.ARTIFACT_SIGNATURE, "the envelope signature does not verify"
           + " under the logged " + key.describe() + ": " + e.getMessage(), e);
@@ -318,7 +432,8 @@ public final class EntryVerifier {
 
   // ---- 4. log ----
 
-  private TrustedLog findLog(Hash logId, Instant time) throws VerificationException {
+  /** The trusted log with this ID whose key is valid at {@code time}; any of them without a time. */
+  private TrustedLog findLog(Hash logId, Optional<Instant> at) throws VerificationException {
     List<TrustedLog> candidates = trust.logsWithId(logId);
     if (candidates.isEmpty()) {
       List<String> known = new ArrayList<>();
@@ -326,6 +441,10 @@ public final class EntryVerifier {
       throw new VerificationException(Stage.LOG, "the entry's log ID " + logId.hex()
           + " is not a trusted log (trusted: " + known + ")");
     }
+    if (at.isEmpty()) {
+      return candidates.get(0);
+    }
+    Instant time = at.get();
     for (TrustedLog l : candidates) {
       if (l.validity().contains(time)) {
         return l;

@@ -30,6 +30,7 @@ public final class Expected {
   private final boolean setRequired;
   private final boolean inclusionProofRequired;
   private final Consistency consistency;
+  private final List<byte[]> timestamps;
 
   /**
    * A consistency requirement: the entry's checkpoint must be consistent with {@code previous}, a
@@ -53,6 +54,7 @@ public final class Expected {
     this.setRequired = b.setRequired;
     this.inclusionProofRequired = b.inclusionProofRequired;
     this.consistency = b.consistency;
+    this.timestamps = List.copyOf(b.timestamps);
   }
 
   /** Starts a builder for entries about {@code artifact}. */
@@ -88,6 +90,15 @@ public final class Expected {
     return Optional.ofNullable(consistency);
   }
 
+  /**
+   * RFC 3161 timestamps over the artifact signature (DER TimeStampResp, as a bundle carries them):
+   * each is verified against the trusted timestamp authorities, and the first gives the signed time
+   * when the entry has no SET (a Rekor v2 entry).
+   */
+  public List<byte[]> timestamps() {
+    return timestamps;
+  }
+
   /** A builder with this policy's values, e.g. to add a consistency requirement. */
   public Builder toBuilder() {
     Builder b = new Builder(artifact);
@@ -96,6 +107,7 @@ public final class Expected {
     b.setRequired = setRequired;
     b.inclusionProofRequired = inclusionProofRequired;
     b.consistency = consistency;
+    b.timestamps.addAll(timestamps);
     return b;
   }
 
@@ -116,6 +128,7 @@ public final class Expected {
     private boolean setRequired = true;
     private boolean inclusionProofRequired = true;
     private Consistency consistency;
+    private final List<byte[]> timestamps = new ArrayList<>();
 
     private Builder(Artifact artifact) {
       this.artifact = artifact;
@@ -151,6 +164,12 @@ public final class Expected {
      */
     public Builder inclusionProofOptional() {
       this.inclusionProofRequired = false;
+      return this;
+    }
+
+    /** RFC 3161 timestamps over the artifact signature, to verify and to take signed time from. */
+    public Builder timestamps(Collection<byte[]> values) {
+      values.forEach(v -> timestamps.add(v.clone()));
       return this;
     }
 

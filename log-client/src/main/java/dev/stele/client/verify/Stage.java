@@ -14,6 +14,11 @@ public enum Stage {
   INCLUSION("inclusion proof"),
   /** The checkpoint is signed by the log, and its size and root are the proof's. */
   CHECKPOINT("checkpoint"),
+  /**
+   * The checkpoint carries verified cosignatures from a quorum of the witnesses of the caller's
+   * policy (c2sp.org/tlog-policy, c2sp.org/tlog-cosignature), and none that is forged.
+   */
+  WITNESS("witness cosignatures"),
   /** The signed entry timestamp (SET) verifies under the log's key. */
   TIMESTAMP("signed entry timestamp"),
   /** The signing certificate chains to a trusted certificate authority at the signed time. */

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stele.client.TestLog;
 import dev.stele.client.TestLogServer;
+import dev.stele.client.TestWitnesses;
 import dev.stele.client.protocol.ProtocolJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +160,48 @@ class CliTest {
         note.replaceFirst(" - (\\d+)\n", " - 1$1\n"));
     Cli.Run r = verifyBlob(t, Path.of(key + ".pub"));
     assertEquals(ExitCode.CHECKPOINT.code, r.code(), r.toString());
+  }
+
+  @Test
+  void verifyBlob_witnessPolicy_twoOfThree_passes_oneOrAForgedOneExits20() throws Exception {
+    List<TestWitnesses.Witness> witnesses = TestWitnesses.create("witness.test/w", 3);
+    Path policy = dir.resolve("witnesses.policy");
+    Files.writeString(policy, TestWitnesses.policy(witnesses, 2, null));
+    Path key = keygen("signer");
+
+    server.log().cosigners(witnesses.subList(0, 2));
+    Path bundle = signBlob(key);
+    Cli.Run ok = run(concat(new String[] {"verify-blob", artifact.toString(), "--bundle", bundle.toString(), "--key",
+        key + ".pub", "--witness-policy", policy.toString()}, logArgs()));
+    assertEquals(0, ok.code(), ok.toString());
+    assertTrue(ok.out().contains("cosignedBy: [witness.test/w1 at 20"), ok.toString());
+
+    String note = ProtocolJson.mapper().readTree(Files.readAllBytes(bundle))
+        .at("/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope").asText();
+    Path forged = tamper(bundle, "/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope",
+        TestWitnesses.forge(note, witnesses.get(1)));
+    Cli.Run r = run(concat(new String[] {"verify-blob", artifact.toString(), "--bundle", forged.toString(), "--key",
+        key + ".pub", "--witness-policy", policy.toString()}, logArgs()));
+    assertEquals(ExitCode.WITNESS.code, r.code(), r.toString());
+    assertEquals(20, r.code());
+    assertTrue(r.err().contains("witness.test/w2") && r.err().contains("forged"), r.toString());
+    // Without the policy the forged line is just a line of an unknown key.
+    assertEquals(0, verifyBlob(forged, Path.of(key + ".pub")).code());
+
+    server.log().cosigners(witnesses.subList(2, 3));
+    Files.writeString(artifact, "another release\n");
+    Path one = signBlob(key);
+    r = run(concat(new String[] {"verify-blob", artifact.toString(), "--bundle", one.toString(), "--key",
+        key + ".pub", "--witness-policy", policy.toString(), "--output", "json"}, logArgs()));
+    assertEquals(20, r.code(), r.toString());
+    JsonNode failure = ProtocolJson.mapper().readTree(r.out());
+    assertEquals("WITNESS", failure.get("error").asText());
+    assertTrue(failure.get("message").asText().contains("has no witness quorum"), r.toString());
+
+    Files.writeString(dir.resolve("bad.policy"), "quorum nobody\n");
+    r = run(concat(new String[] {"verify-blob", artifact.toString(), "--bundle", one.toString(), "--key",
+        key + ".pub", "--witness-policy", dir.resolve("bad.policy").toString()}, logArgs()));
+    assertEquals(ExitCode.INPUT.code, r.code(), r.toString());
   }
 
   @Test

@@ -65,7 +65,7 @@ class VerifyBlobVectorsTest {
       }
     }
     assertEquals(List.of(), failures);
-    assertEquals(14, counts.get(PublicGoodCases.Outcome.PASS), counts.toString());
-    assertEquals(13, counts.get(PublicGoodCases.Outcome.FAIL), counts.toString());
+    assertEquals(21, counts.get(PublicGoodCases.Outcome.PASS), counts.toString());
+    assertEquals(18, counts.get(PublicGoodCases.Outcome.FAIL), counts.toString());
   }
 }

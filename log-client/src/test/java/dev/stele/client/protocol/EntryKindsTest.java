@@ -245,9 +245,12 @@ class EntryKindsTest {
 
   // --- dsse ---------------------------------------------------------------------------------
 
+  private static final String SUBJECT_DIGEST = "ABCDEF0123".repeat(6) + "ABCD";
+  private static final String MATERIAL_DIGEST = "0011".repeat(10);
   private static final String IN_TOTO = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\","
-      + "\"digest\":{\"sha256\":\"ABCDEF0123\"}}],\"predicateType\":\"https://slsa.dev/provenance/v0.2\","
-      + "\"predicate\":{\"materials\":[{\"uri\":\"git\",\"digest\":{\"sha1\":\"0011\"}}]}}";
+      + "\"digest\":{\"sha256\":\"" + SUBJECT_DIGEST + "\",\"sha256x\":\"00\",\"sha1\":\"0011\"}}],"
+      + "\"predicateType\":\"https://slsa.dev/provenance/v0.2\","
+      + "\"predicate\":{\"materials\":[{\"uri\":\"git\",\"digest\":{\"sha1\":\"" + MATERIAL_DIGEST + "\"}}]}}";
 
   private static String envelope(String payloadType, byte[] payload, byte[]... sigs) {
     ObjectNode env = JsonNodeFactory.instance.objectNode();
@@ -279,11 +282,14 @@ class EntryKindsTest {
         + "\"},{\"signature\":\"" + sigs.get(1)[0] + "\",\"verifier\":\"" + b64(sigs.get(1)[1]) + "\"}]}}";
     assertEquals(expected, new String(e.body(), StandardCharsets.UTF_8));
     assertEquals(e.content(), EntryKinds.parseBody(e.body()));
-    assertTrue(e.indexKeys().contains("sha256:abcdef0123"), e.indexKeys().toString());
-    assertTrue(e.indexKeys().contains("sha1:0011"), e.indexKeys().toString());
+    assertTrue(e.indexKeys().contains("sha256:" + SUBJECT_DIGEST.toLowerCase()), e.indexKeys().toString());
+    assertTrue(e.indexKeys().contains("sha1:" + MATERIAL_DIGEST), e.indexKeys().toString());
+    // Only keys a lookup can ask for: a known algorithm with exactly its number of hex digits.
+    assertFalse(e.indexKeys().stream().anyMatch(k -> k.startsWith("sha256x:") || k.equals("sha1:0011")),
+        e.indexKeys().toString());
     assertTrue(e.indexKeys().contains("sha256:" + hex(HashAlgorithm.SHA256.digest(ecPem.getBytes(StandardCharsets.US_ASCII)))));
     assertTrue(e.indexKeys().contains("sha256:" + hex(HashAlgorithm.SHA256.digest(payload))));
-    assertFalse(EntryKinds.parseBody(e.body()).indexKeys().contains("sha1:0011"), "payload keys are not in the body");
+    assertFalse(EntryKinds.parseBody(e.body()).indexKeys().contains("sha1:" + MATERIAL_DIGEST), "payload keys are not in the body");
   }
 
   @Test
@@ -311,7 +317,9 @@ class EntryKindsTest {
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", "{\"payload\":\"aGk=\",\"payloadType\":\"t\",\"signatures\":[]}")), "proposedContent.envelope.signatures is empty"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", "{\"payload\":\"a\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"aGk=\"}]}")), "proposedContent.envelope.payload is not padded standard base64"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, otherSig))), "envelope signature 1 of 1 does not verify under any of the 1 verifiers"},
-        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, sig, otherSig))), "envelope signature 2 of 2 does not verify"},
+        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, sig, otherSig))), "the envelope has 2 signatures and 1 verifier was sent; send exactly one verifier"},
+        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, sig, otherSig)).putArray("verifiers").add(b64(pem)).add(b64(pem))), "proposedContent.verifiers[1] has the same public key as verifiers[0]"},
+        {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/plain", payload, sig, sig)).putArray("verifiers").add(b64(pem)).add(b64(pem))), "signatures[1] is the same signature as signatures[0]"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).put("envelope", envelope("text/other", payload, sig))), "does not verify"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers")), "proposedContent.verifiers is empty"},
         {edited(good, p -> ((ObjectNode) p.at("/spec/proposedContent")).putArray("verifiers").add("%%%")), "proposedContent.verifiers[0] is not standard base64: '%' at position 0 is not a base64 character"},

@@ -44,4 +44,40 @@ class IndexKeysTest {
     KeyMaterial queried = KeyMaterial.parse(rewrapped.getBytes(StandardCharsets.US_ASCII));
     assertTrue(stored.contains(IndexKeys.forPublicKey(queried).get(0)), stored.toString());
   }
+
+  @Test
+  void forEmailAndSubject_refuseWhatNoEntryIsFiledUnder() throws Exception {
+    assertEquals("a.b@example.com", IndexKeys.forEmail("A.B@Example.COM"));
+    for (String bad : new String[] {"no-at-sign", "@example.com", "a@", "a@b@c", "a b@example.com", "a@.example",
+        "a@example..com", "a@example.com.", "x".repeat(250) + "@a.bc"}) {
+      assertThrows(FormatException.class, () -> IndexKeys.forEmail(bad), bad);
+    }
+    assertEquals("https://github.com/x", IndexKeys.forSubject("https://GitHub.com/x"));
+    assertEquals(512, IndexKeys.forSubject("s".repeat(512)).length());
+    assertEquals("subject is 513 characters; this log indexes subjects of at most 512",
+        assertThrows(FormatException.class, () -> IndexKeys.forSubject("s".repeat(513))).getMessage());
+    assertThrows(FormatException.class, () -> IndexKeys.forSubject("a\u0000b"));
+  }
+
+  @Test
+  void digestKeys_onlyWhatALookupCanAskFor() {
+    assertEquals("sha256:" + "ab".repeat(32), IndexKeys.digestKey("SHA256", "AB".repeat(32)).orElseThrow());
+    assertEquals("sha1:" + "0".repeat(40), IndexKeys.digestKey("sha1", "0".repeat(40)).orElseThrow());
+    assertTrue(IndexKeys.digestKey("sha256", "ab").isEmpty());
+    assertTrue(IndexKeys.digestKey("md5", "0".repeat(32)).isEmpty());
+    assertTrue(IndexKeys.digestKey("sha256", "g".repeat(64)).isEmpty());
+    assertTrue(IndexKeys.digestKey("gitCommit", "0".repeat(40)).isEmpty());
+  }
+
+  @Test
+  void bound_dropsMalformedKeys_andKeepsTheFirst256() {
+    List<String> candidates = new java.util.ArrayList<>(List.of("", "a\nb", "x".repeat(513), "k", "k"));
+    for (int i = 0; i < 300; i++) {
+      candidates.add("key" + i);
+    }
+    List<String> bound = IndexKeys.bound(candidates);
+    assertEquals(256, bound.size());
+    assertEquals("k", bound.get(0));
+    assertEquals("key254", bound.get(255));
+  }
 }

@@ -75,6 +75,13 @@ public final class Frontend implements Appender, AutoCloseable {
   private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Long, List<Waiter>> waiting = new ConcurrentSkipListMap<>();
   private final AtomicInteger waiters = new AtomicInteger();
+  /** Fails the answers of submissions that reach their deadline (the request's, as the sequencer's). */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
+      new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "stele-pg-deadlines");
+        t.setDaemon(true);
+        return t;
+      });
 
   private volatile TreeState head;
   private volatile boolean accepting = true;
@@ -97,6 +104,7 @@ public final class Frontend implements Appender, AutoCloseable {
     this.integrator = new Integrator(store, signer, config.maxBatchSize(), store.config().leaseTtl(), name, this::advance);
     this.batcher = new Thread(this::runBatcher, "stele-pg-sequencer");
     this.watcher = new Thread(this::runWatcher, "stele-pg-watch");
+    deadlines.setRemoveOnCancelPolicy(true);
   }
 
   /** Starts the batcher, the watcher and the integrator. */
@@ -146,7 +154,34 @@ public final class Frontend implements Appender, AutoCloseable {
       return joinDuplicate(existing);
     }
     queue.add(p);
-    return p.result();
+    // As the embedded sequencer: the caller's answer follows the entry's outcome or gives up at
+    // the deadline; copies submitted meanwhile follow the outcome itself (joinDuplicate).
+    CompletableFuture<Sequenced> answer = new CompletableFuture<>();
+    p.result().whenComplete((r, t) -> {
+      if (t == null) answer.complete(r);
+      else answer.completeExceptionally(t);
+    });
+    java.util.concurrent.ScheduledFuture<?> timer = deadlines.schedule(() -> expire(p, answer),
+        config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
+    answer.whenComplete((r, t) -> timer.cancel(false));
+    return answer;
+  }
+
+  /**
+   * The submission's deadline has passed: if it is still queued it is taken out (nothing of it is
+   * written); if it was sequenced, it stays in the log and is integrated whatever the answer.
+   */
+  private void expire(Pending p, CompletableFuture<Sequenced> answer) {
+    long ms = config.submitDeadline().toMillis();
+    if (queue.remove(p)) {
+      queued.decrementAndGet();
+      inFlight.remove(p.submission().leafHash(), p);
+      p.result().completeExceptionally(new LogOverloadedException("the entry waited " + ms
+          + " ms for the sequencer and was not appended; retry shortly", 1));
+    } else {
+      answer.completeExceptionally(new LogOverloadedException("the entry was not integrated within "
+          + ms + " ms; it may still be appended: a retry then gets 409 with its location", 1));
+    }
   }
 
   private CompletableFuture<Sequenced> joinDuplicate(Pending original) {
@@ -390,5 +425,6 @@ public final class Frontend implements Appender, AutoCloseable {
       }
     }
     waiting.clear();
+    deadlines.shutdownNow();
   }
 }

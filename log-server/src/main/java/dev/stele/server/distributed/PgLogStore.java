@@ -259,21 +259,80 @@ public final class PgLogStore implements LogStore {
         });
   }
 
-  /** Only entries below the integrated size: the search index is never ahead of the tree. */
+  /** Rows a search cursor reads at once: a page of one key costs a few queries, not one per entry. */
+  private static final int SEARCH_BLOCK = 256;
+
+  /**
+   * Only entries below the integrated size: the search index is never ahead of the tree. The
+   * leaf hash comes with each row from {@code stele_entries} (joined on its primary key), so a
+   * search answers entry IDs without reading bodies or tiles.
+   */
   @Override
-  public List<Long> search(String key, int limit) throws StorageException {
-    return query("search",
-        "SELECT idx FROM stele_search WHERE key = ? AND idx < (SELECT size FROM stele_tree WHERE id = 1)"
-            + " ORDER BY idx LIMIT ?",
-        ps -> {
-          ps.setString(1, key);
-          ps.setInt(2, limit);
-        },
-        rs -> {
-          List<Long> out = new ArrayList<>();
-          while (rs.next()) out.add(rs.getLong(1));
-          return out;
-        });
+  public SearchCursor searchCursor(String key) {
+    return new PgSearchCursor(key);
+  }
+
+  /** Reads the rows of one key in blocks of {@link #SEARCH_BLOCK}; holds no connection between them. */
+  private final class PgSearchCursor implements SearchCursor {
+    private final String key;
+    private final long[] idx = new long[SEARCH_BLOCK];
+    private final byte[][] leaf = new byte[SEARCH_BLOCK][];
+    /** Rows in the block, and the one the cursor is at. */
+    private int rows;
+    private int pos;
+    /** The index the cursor is at, -1 once nothing is left, -2 before the first seek. */
+    private long at = -2;
+
+    private PgSearchCursor(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public long seek(long from) throws StorageException {
+      if (at == -1 || at >= from) {
+        return at;
+      }
+      // Within the block already read?
+      while (pos + 1 < rows) {
+        pos++;
+        if (idx[pos] >= from) {
+          return at = idx[pos];
+        }
+      }
+      if (at != -2 && rows < SEARCH_BLOCK) {
+        return at = -1; // the last block was short: nothing after it
+      }
+      rows = query("search",
+          "SELECT s.idx, e.leaf_hash FROM stele_search s JOIN stele_entries e ON e.idx = s.idx"
+              + " WHERE s.key = ? AND s.idx >= ? AND s.idx < (SELECT size FROM stele_tree WHERE id = 1)"
+              + " ORDER BY s.idx LIMIT ?",
+          ps -> {
+            ps.setString(1, key);
+            ps.setLong(2, from);
+            ps.setInt(3, SEARCH_BLOCK);
+          },
+          rs -> {
+            int n = 0;
+            while (rs.next()) {
+              idx[n] = rs.getLong(1);
+              leaf[n] = rs.getBytes(2);
+              n++;
+            }
+            return n;
+          });
+      pos = 0;
+      return at = rows == 0 ? -1 : idx[0];
+    }
+
+    @Override
+    public Hash leafHash() {
+      return at >= 0 && leaf[pos] != null && leaf[pos].length == Hash.SIZE ? Hash.of(leaf[pos]) : null;
+    }
+
+    @Override
+    public void close() {
+      // Nothing held between queries.
+    }
   }
 
   @Override

@@ -19,6 +19,8 @@ import io.vertx.core.buffer.Buffer;
  * @param readPool runs store reads, JSON parsing and proof building, unordered
  * @param tileCache encoded full hash tiles, served from the event loop
  * @param bundleCache encoded full entry bundles, served from the event loop
+ * @param bodyLimit the largest proposed entry, in bytes
+ * @param guards admission control: connections, deadlines, verification slots, body limits
  */
 public record LogServices(
     LogReader reader,
@@ -29,7 +31,8 @@ public record LogServices(
     WorkerExecutor readPool,
     TileCache<Buffer> tileCache,
     TileCache<Buffer> bundleCache,
-    long bodyLimit) {
+    long bodyLimit,
+    RequestGuards guards) {
 
   /** The relative URL of the entry with this leaf hash, as Rekor v1 gives it in {@code Location}. */
   public String entryLocation(Hash leafHash) {

@@ -12,8 +12,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,13 +74,29 @@ public final class ServerMetrics {
     return registry;
   }
 
-  /** Registers gauges read from the live server state. */
+  /**
+   * Registers gauges read from the live server state. The gauges hold their suppliers strongly:
+   * Micrometer's default is a weak reference, and a lambda that only the gauge refers to is
+   * collected at the next GC, after which the gauge reads NaN.
+   */
   public void bindState(LongSupplier treeSize, LongSupplier queueDepth) {
     Gauge.builder("stele.tree.size", treeSize, s -> s.getAsLong())
         .description("Entries in the tree at the latest signed checkpoint")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("stele.sequencer.queue.depth", queueDepth, s -> s.getAsLong())
         .description("Verified entries waiting for the sequencer")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Registers the gauges of admission control: open connections, verification slots in use. */
+  public void bindAdmission(IntSupplier connections, IntSupplier verifying) {
+    Gauge.builder("stele.http.connections", connections, s -> s.getAsInt())
+        .description("Open HTTP connections (at most --max-connections)")
+        .register(registry);
+    Gauge.builder("stele.http.verify.slots", verifying, s -> s.getAsInt())
+        .description("Requests reading or verifying a proposed entry (at most --verify-queue)")
         .register(registry);
   }
 
@@ -100,8 +119,77 @@ public final class ServerMetrics {
     proofFailures.increment();
   }
 
-  /** One HTTP request: route template (or "unmatched"), method, status and latency. */
-  public void request(String route, String method, int status, long nanos) {
+  // ---- witnesses (only a log with a witness policy registers these) ----
+
+  private final ConcurrentHashMap<String, Timer> witnessTimers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> witnessErrors = new ConcurrentHashMap<>();
+  private Counter quorumMissing;
+
+  /**
+   * Registers the witness meters: {@code stele_witness_request_seconds{witness,outcome}}, {@code
+   * stele_witness_errors_total{witness,reason}}, {@code stele_witness_quorum_missing_total} (rounds
+   * that ended without a quorum: a fail-open log then serves its checkpoints without one), and
+   * gauges of the newest cosigned tree size and of the entries not yet under a cosigned checkpoint.
+   */
+  public void bindWitnesses(List<String> witnesses, LongSupplier cosignedSize, LongSupplier unwitnessed) {
+    quorumMissing = Counter.builder("stele.witness.quorum.missing")
+        .description("Rounds of cosigning that ended without the witness policy's quorum")
+        .register(registry);
+    // Held strongly, as in bindState: the suppliers are lambdas nothing else refers to.
+    Gauge.builder("stele.witness.cosigned.tree.size", cosignedSize, s -> s.getAsLong())
+        .description("Size of the newest checkpoint cosigned by a quorum of witnesses").strongReference(true)
+        .register(registry);
+    Gauge.builder("stele.witness.unwitnessed.entries", unwitnessed, s -> s.getAsLong())
+        .description("Entries in the tree beyond the newest checkpoint a quorum cosigned").strongReference(true)
+        .register(registry);
+    for (String w : witnesses) {
+      witnessError(w, "unreachable", 0);
+    }
+  }
+
+  /** One add-checkpoint exchange with a witness: its latency and outcome (cosigned, refused, ...). */
+  public void witnessRequest(String witness, String outcome, long nanos) {
+    witnessTimers.computeIfAbsent(witness + ' ' + outcome, k -> Timer.builder("stele.witness.request")
+        .description("add-checkpoint exchanges with witnesses, by witness and outcome")
+        .tag("witness", witness)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A witness gave no cosignature, for a fixed reason (unreachable, status_NNN, bad_answer, ahead). */
+  public void witnessError(String witness, String reason) {
+    witnessError(witness, reason, 1);
+  }
+
+  private void witnessError(String witness, String reason, double n) {
+    witnessErrors.computeIfAbsent(witness + ' ' + reason, k -> Counter.builder("stele.witness.errors")
+        .description("Witness exchanges that gave no cosignature, by witness and reason")
+        .tag("witness", witness)
+        .tag("reason", reason)
+        .register(registry)).increment(n);
+  }
+
+  public void quorumMissing() {
+    if (quorumMissing != null) {
+      quorumMissing.increment();
+    }
+  }
+
+  /** The method labels: the methods of RFC 9110 section 9 and PATCH; any other token is "other". */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  /**
+   * One HTTP request: route template (or "unmatched"), method, status and latency. Every label
+   * comes from a closed set, so that no client can add series: a method outside {@link #METHODS}
+   * is counted as "other", a status outside 100..599 as 0.
+   */
+  public void request(String route, String requestMethod, int responseStatus, long nanos) {
+    String method = METHODS.contains(requestMethod) ? requestMethod : "other";
+    int status = responseStatus >= 100 && responseStatus <= 599 ? responseStatus : 0;
     String key = route + ' ' + method + ' ' + status;
     Timer t = requestTimers.get(key);
     if (t == null) {

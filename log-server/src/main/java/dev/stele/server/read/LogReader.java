@@ -5,6 +5,8 @@ import dev.stele.client.protocol.EntryId;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.Inclusion;
 import dev.stele.client.protocol.LoggedEntry;
+import dev.stele.client.protocol.NoteSignature;
+import dev.stele.client.protocol.NoteVerifier;
 import dev.stele.client.protocol.SignedNote;
 import dev.stele.client.protocol.TreeInfo;
 import dev.stele.merkle.Hash;
@@ -25,6 +27,7 @@ import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.NotFoundException;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
+import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequenced;
 import dev.stele.server.sequencer.Appender;
@@ -36,8 +39,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The read side of the log, with no HTTP in it: entries with their inclusion proofs, retrieval,
@@ -56,8 +59,15 @@ import java.util.TreeSet;
  * Sequencer}) and fails the request with an {@link IOException}, a 500.
  */
 public final class LogReader {
-  /** At most this many entry IDs in one search answer. */
-  public static final int MAX_SEARCH_RESULTS = 10_000;
+  /** At most this many entry IDs in one search answer: one page (docs/protocol.md section 10). */
+  public static final int SEARCH_PAGE = 1_000;
+  /**
+   * At most this many cursor moves for one page. Finding a page costs a move per entry of each key
+   * (OR) or per skip between the keys' entries (AND), which depends on how the keys' sets
+   * interleave, not only on the answer's size: the bound keeps one request's work near a few
+   * milliseconds whatever the sets, and a page cut short says where to go on.
+   */
+  static final int SEARCH_MOVES = 4 * SEARCH_PAGE;
 
   private final LogStore store;
   private final TileReader tiles;
@@ -65,6 +75,17 @@ public final class LogReader {
   private final LogSigner signer;
   private final LogIdentity identity;
   private final ServerMetrics metrics;
+  private final int searchPage;
+  private final int searchMoves;
+  private final PublishedHead published;
+  private final boolean v1AllLines;
+  /** Rekor v2 checkpoints already signed, by tree size (see {@link #checkpointV2}). */
+  private final java.util.Map<Long, String> v2Checkpoints = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> eldest) {
+      return size() > 64;
+    }
+  };
   /** The head last turned into a parsed note, so that reads do not parse it each time. */
   private volatile ParsedHead parsedHead;
 
@@ -84,6 +105,35 @@ public final class LogReader {
    */
   public LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics) {
+    this(store, tiles, sequencer, signer, identity, metrics, PublishedHead.of(sequencer), false);
+  }
+
+  /**
+   * @param published which head reads serve (with witnesses, the cosigned one)
+   * @param v1AllLines whether the checkpoints in Rekor v1 answers keep every signature line (the
+   *     Ed25519 line and witness cosignatures), or only the log's ECDSA line: Rekor's Go verifier
+   *     (cosign, rekor-cli) refuses a note with any line of another key, while sigstore-js,
+   *     sigstore-java and Stele's client ignore such lines. {@code /checkpoint} always serves them all.
+   */
+  public LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics, PublishedHead published, boolean v1AllLines) {
+    this(store, tiles, sequencer, signer, identity, metrics, published, v1AllLines, SEARCH_PAGE, SEARCH_MOVES);
+  }
+
+  /** As above, with other search bounds: tests page through a small log. */
+  LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics, int searchPage, int searchMoves) {
+    this(store, tiles, sequencer, signer, identity, metrics, PublishedHead.of(sequencer), false, searchPage,
+        searchMoves);
+  }
+
+  private LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
+      LogIdentity identity, ServerMetrics metrics, PublishedHead published, boolean v1AllLines, int searchPage,
+      int searchMoves) {
+    this.published = published;
+    this.v1AllLines = v1AllLines;
+    this.searchPage = searchPage;
+    this.searchMoves = searchMoves;
     this.store = store;
     this.tiles = tiles;
     this.sequencer = sequencer;
@@ -92,9 +142,20 @@ public final class LogReader {
     this.metrics = metrics;
   }
 
-  /** The newest durable tree state, with its signed checkpoint. */
+  /**
+   * The published tree state, with its signed checkpoint: the newest durable one, or with
+   * witnesses the one they cosigned (its note then carries their cosignatures).
+   */
   public TreeState head() {
-    return sequencer.head();
+    return published.current();
+  }
+
+  /**
+   * A published head at least as large as the batch an entry was just committed in, to answer the
+   * append with (see {@link PublishedHead#atLeast}). Never blocks.
+   */
+  public java.util.concurrent.CompletableFuture<TreeState> publishedAtLeast(TreeState committed) {
+    return published.atLeast(committed);
   }
 
   /** The log's public key, PEM. */
@@ -121,7 +182,7 @@ public final class LogReader {
 
   /** Tree size, root and signed checkpoint of the newest head. */
   public TreeInfo treeInfo() {
-    ParsedHead h = parsedHead(sequencer.head());
+    ParsedHead h = parsedHead(published.current());
     return new TreeInfo(h.state().root(), h.state().size(), h.note(), identity.treeId(), List.of());
   }
 
@@ -130,8 +191,19 @@ public final class LogReader {
    * committed it (the caller's own, durable before this is called).
    */
   public LoggedEntry created(CanonicalEntry entry, Sequenced s) throws IOException {
+    return created(entry, s, s.state());
+  }
+
+  /**
+   * The answer for an entry just sequenced, proven against {@code head}: the batch's own head, or
+   * a published one at least as large ({@link #publishedAtLeast}).
+   */
+  public LoggedEntry created(CanonicalEntry entry, Sequenced s, TreeState head) throws IOException {
+    if (head.size() < s.state().size()) {
+      throw new IllegalArgumentException("head " + head.size() + " is older than the entry's batch " + s.state().size());
+    }
     StoredEntry stored = new StoredEntry(s.index(), s.integratedTime(), s.set(), entry.body());
-    return withProof(stored, entry.leafHash(), s.state());
+    return withProof(stored, entry.leafHash(), head);
   }
 
   /**
@@ -139,10 +211,15 @@ public final class LogReader {
    *
    * @throws IllegalArgumentException if {@code index} is negative (callers check requests first)
    * @throws NotFoundException if the tree is not that large
+   * @throws UnwitnessedException if it is, but a fail-closed witness policy has no quorum for it yet
    */
-  public LoggedEntry entryAt(long index) throws NotFoundException, IOException {
+  public LoggedEntry entryAt(long index) throws NotFoundException, UnwitnessedException, IOException {
     LoggedEntry e = find(index);
     if (e == null) {
+      if (!published.readsBeyond() && index < store.treeState().map(TreeState::size).orElse(0L)) {
+        throw new UnwitnessedException("entry " + index + " is in the log, but no checkpoint covering it has"
+            + " reached the witness quorum yet: " + published.whyNotPublished(), 2);
+      }
       throw new NotFoundException("no entry at index " + index);
     }
     return e;
@@ -153,7 +230,7 @@ public final class LogReader {
    *
    * @throws NotFoundException if there is none
    */
-  public LoggedEntry entry(EntryId id) throws NotFoundException, IOException {
+  public LoggedEntry entry(EntryId id) throws NotFoundException, UnwitnessedException, IOException {
     if (id.treeId().isPresent() && id.treeId().getAsLong() != identity.treeId()) {
       throw new NotFoundException("no tree with ID " + id.treeId().getAsLong() + " in this log");
     }
@@ -205,10 +282,12 @@ public final class LogReader {
     if (index < 0) {
       throw new IllegalArgumentException("entry index " + index + " is negative");
     }
-    TreeState head = sequencer.head();
+    TreeState head = published.forEntry(index);
     if (index >= head.size()) {
-      // Committed a moment ago but not yet published? The store's state includes it.
-      head = store.treeState().orElse(head);
+      if (published.readsBeyond()) {
+        // Committed a moment ago but not yet published? The store's state includes it.
+        head = store.treeState().orElse(head);
+      }
       if (index >= head.size()) {
         return null;
       }
@@ -233,7 +312,7 @@ public final class LogReader {
     if (first > last) {
       throw new InvalidRequestException("firstSize(" + first + ") must be less than lastSize(" + last + ")");
     }
-    TreeState head = sequencer.head();
+    TreeState head = published.current();
     if (last > head.size()) {
       throw new InvalidRequestException("the tree size requested(" + last
           + ") was greater than what is currently observable(" + head.size() + ")");
@@ -258,34 +337,100 @@ public final class LogReader {
   }
 
   /**
-   * The entry IDs matching a search, in log order, at most {@value #MAX_SEARCH_RESULTS}.
+   * One page of a search: entry IDs in log order, and where the next page starts if there may be
+   * more.
+   *
+   * @param next the log index to search from for the next page; empty when nothing is left
    */
-  public List<EntryId> search(IndexQuery query) throws IOException {
-    TreeSet<Long> result = null;
-    for (List<String> keys : query.criteria()) {
-      TreeSet<Long> found = new TreeSet<>();
-      for (String k : keys) {
-        found.addAll(store.search(k, MAX_SEARCH_RESULTS));
+  public record SearchPage(List<EntryId> ids, OptionalLong next) {
+    public SearchPage {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /**
+   * The entries matching a search at log index {@code from} or after, in log order: at most
+   * {@value #SEARCH_PAGE}, found with at most {@value #SEARCH_MOVES} cursor moves. Sets are
+   * never cut before they are combined: an AND walks every criterion's keys together, so that
+   * what the answer leaves out is only what comes after {@link SearchPage#next}.
+   *
+   * @throws IllegalArgumentException if {@code from} is negative (callers check requests first)
+   */
+  public SearchPage search(IndexQuery query, long from) throws IOException {
+    if (from < 0) {
+      throw new IllegalArgumentException("search from index " + from);
+    }
+    List<List<LogStore.SearchCursor>> criteria = new ArrayList<>();
+    try {
+      for (List<String> keys : query.criteria()) {
+        List<LogStore.SearchCursor> cursors = new ArrayList<>();
+        criteria.add(cursors);
+        for (String k : keys) {
+          cursors.add(store.searchCursor(k));
+        }
       }
-      if (result == null) {
-        result = found;
-      } else if (query.matchAll()) {
-        result.retainAll(found);
-      } else {
-        result.addAll(found);
+      if (!query.matchAll()) {
+        // OR: every key is one criterion.
+        List<LogStore.SearchCursor> all = new ArrayList<>();
+        criteria.forEach(all::addAll);
+        criteria = List.of(all);
+      }
+      return page(criteria, from);
+    } finally {
+      for (List<LogStore.SearchCursor> cursors : criteria) {
+        cursors.forEach(LogStore.SearchCursor::close);
       }
     }
+  }
+
+  /** A match of all criteria: the entries filed under any key of each. */
+  private SearchPage page(List<List<LogStore.SearchCursor>> criteria, long from) throws IOException {
     List<EntryId> ids = new ArrayList<>();
-    for (long i : result) {
-      if (ids.size() >= MAX_SEARCH_RESULTS) {
-        break;
+    int moves = 0;
+    long pos = from;
+    while (ids.size() < searchPage) {
+      // The smallest index >= pos under every criterion: raise the candidate to each criterion's
+      // next entry until all of them agree on it.
+      long candidate = pos;
+      Hash leaf = null;
+      int agreeing = 0;
+      for (int c = 0; agreeing < criteria.size(); c = (c + 1) % criteria.size()) {
+        if (moves >= searchMoves) {
+          return new SearchPage(ids, OptionalLong.of(candidate));
+        }
+        long next = -1;
+        Hash nextLeaf = null;
+        for (LogStore.SearchCursor cursor : criteria.get(c)) {
+          moves++;
+          long n = cursor.seek(candidate);
+          if (n >= 0 && (next < 0 || n < next)) {
+            next = n;
+            nextLeaf = cursor.leafHash();
+          }
+        }
+        if (next < 0) {
+          return new SearchPage(ids, OptionalLong.empty());
+        }
+        if (next == candidate && agreeing > 0) {
+          agreeing++;
+          leaf = leaf != null ? leaf : nextLeaf;
+        } else {
+          candidate = next;
+          agreeing = 1;
+          leaf = nextLeaf;
+        }
       }
-      Optional<StoredEntry> e = store.entry(i);
-      if (e.isPresent()) {
-        ids.add(entryId(Rfc6962.hashLeaf(e.get().bodyUnsafe())));
-      }
+      ids.add(entryId(leaf != null ? leaf : leafFromTile(candidate)));
+      pos = candidate + 1;
     }
-    return ids;
+    return new SearchPage(ids, OptionalLong.of(pos));
+  }
+
+  /** The leaf hash at {@code index}, from its level-0 tile: for index rows that do not carry it. */
+  private Hash leafFromTile(long index) throws IOException {
+    int offset = (int) (index & 0xff);
+    HashTile t = store.readTiles(List.of(new TileId(0, index >>> 8, offset + 1))).get(0);
+    return t.get(offset);
   }
 
   /**
@@ -295,7 +440,7 @@ public final class LogReader {
    * @throws NotFoundException if it does not
    */
   public void requireTile(TilePath path) throws NotFoundException {
-    long size = sequencer.head().size();
+    long size = published.current().size();
     if (!TileMath.serves(path.tile(), size)) {
       throw new NotFoundException("tile " + path.path() + " is not in the tree of size " + size
           + " (latest checkpoint)");
@@ -348,6 +493,49 @@ public final class LogReader {
         Optional.empty());
   }
 
+  /** The note as Rekor v1 answers carry it: every line, or the log's ECDSA line only. */
+  private SignedNote v1View(SignedNote note) {
+    if (v1AllLines) {
+      return note;
+    }
+    NoteVerifier log = signer.noteVerifier();
+    List<NoteSignature> mine = new ArrayList<>(1);
+    for (NoteSignature s : note.signatures()) {
+      if (s.keyId() == log.keyId() && s.name().equals(log.name())) {
+        mine.add(s);
+      }
+    }
+    return mine.size() == note.signatures().size() ? note : new SignedNote(note.text(), mine);
+  }
+
+  /**
+   * The Rekor v2 checkpoint of {@code state}: its size and root, which the log has already signed
+   * and stored under the Rekor v1 origin, signed again under the v2 origin (the bare host;
+   * docs/protocol.md 9.1). Signed when first asked for and kept for the newest heads, so that every
+   * reader of one head gets the same note. Nothing new is asserted: the tree head is durable
+   * before any checkpoint of it is handed out.
+   *
+   * @throws IOException if the log key fails to sign
+   */
+  public String checkpointV2(TreeState state) throws IOException {
+    synchronized (v2Checkpoints) {
+      String note = v2Checkpoints.get(state.size());
+      if (note != null) {
+        return note;
+      }
+    }
+    String note;
+    try {
+      note = signer.signCheckpointV2(state.size(), state.root());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("signing the Rekor v2 checkpoint of size " + state.size() + " failed", e);
+    }
+    synchronized (v2Checkpoints) {
+      // Another reader may have signed it meanwhile: keep the first, so that the note is one.
+      return v2Checkpoints.computeIfAbsent(state.size(), k -> note);
+    }
+  }
+
   /** Counts the failure, halts the sequencer, and returns the error that fails the request. */
   private IOException selfCheckFailed(String what, Exception cause) {
     metrics.proofSelfCheckFailure();
@@ -361,7 +549,7 @@ public final class LogReader {
       return h;
     }
     try {
-      h = new ParsedHead(state, SignedNote.parse(state.checkpoint()));
+      h = new ParsedHead(state, v1View(SignedNote.parse(state.checkpoint())));
     } catch (FormatException e) {
       throw new IllegalStateException("the log's own checkpoint does not parse: " + e.getMessage(), e);
     }

@@ -6,12 +6,16 @@ import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.merkle.Hash;
+import dev.stele.client.protocol.VerificationBudget;
 import dev.stele.server.http.AccessControl;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
+import dev.stele.server.http.UnreadableInputException;
 import dev.stele.server.log.Admission;
 import dev.stele.server.log.InvalidRequestException;
 import dev.stele.server.read.LogReader;
+import dev.stele.server.sequencer.LogOverloadedException;
 import dev.stele.server.sequencer.Sequencer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -42,18 +46,35 @@ public final class RekorRoutes {
   public void create(RoutingContext ctx) {
     byte[] proposal = Replies.body(ctx);
     if (proposal == null) return;
+    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
     log.verifyPool()
-        .executeBlocking(() -> Admission.canonicalize(proposal, log.verifierCache()), false)
-        .compose(entry -> Future.fromCompletionStage(
-            log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
-            ctx.vertx().getOrCreateContext())
-            .compose(s -> log.readPool().executeBlocking(() -> created(log.reader().created(entry, s)), false)))
-        .onSuccess(out -> ctx.put(AccessControl.LOG_INDEX, out.index()).response()
-            .setStatusCode(201)
-            .putHeader("Content-Type", Replies.JSON)
-            .putHeader("Location", "/api/v1/log/entries/" + out.id())
-            .putHeader("ETag", out.id())
-            .end(out.json()))
+        .executeBlocking(() -> {
+          deadline.check();
+          return UnreadableInputException.reading("the proposed entry",
+              () -> Admission.canonicalize(proposal, log.verifierCache()));
+        }, false)
+        .onComplete(v -> RequestGuards.verified(ctx))
+        .compose(entry -> {
+          if (RequestGuards.answered(ctx)) {
+            return Future.failedFuture(new LogOverloadedException("answered before it was sequenced", 1));
+          }
+          return Future.fromCompletionStage(
+              log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
+              ctx.vertx().getOrCreateContext())
+              .compose(s -> Future.fromCompletionStage(log.reader().publishedAtLeast(s.state()),
+                      ctx.vertx().getOrCreateContext())
+                  .compose(head -> log.readPool().executeBlocking(
+                      () -> created(log.reader().created(entry, s, head)), false)));
+        })
+        .onSuccess(out -> {
+          if (RequestGuards.answered(ctx)) return;
+          ctx.put(AccessControl.LOG_INDEX, out.index()).response()
+              .setStatusCode(201)
+              .putHeader("Content-Type", Replies.JSON)
+              .putHeader("Location", "/api/v1/log/entries/" + out.id())
+              .putHeader("ETag", out.id())
+              .end(out.json());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -69,7 +90,7 @@ public final class RekorRoutes {
     String param = ctx.pathParam("entryUUID");
     EntryId id;
     try {
-      id = EntryId.parse(param);
+      id = EntryId.parse(param == null ? "" : param);
     } catch (FormatException e) {
       ctx.fail(ApiException.badRequest("entryUUID must be a 64-hex UUID or an 80-hex entry ID: " + e.getMessage()));
       return;
@@ -94,19 +115,31 @@ public final class RekorRoutes {
   public void retrieve(RoutingContext ctx) {
     byte[] bytes = Replies.body(ctx);
     if (bytes == null) return;
+    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
     log.readPool()
-        .executeBlocking(() -> retrieveRequest(bytes), false)
+        .executeBlocking(() -> {
+          deadline.check();
+          return UnreadableInputException.reading("the retrieve request", () -> retrieveRequest(bytes));
+        }, false)
         .compose(q -> q.proposed().isEmpty()
             ? Future.succeededFuture(new Retrieved(q, List.of()))
-            // Proposed entries are canonicalized, which checks their signatures: the verify pool's work.
+            // Proposed entries are canonicalized, which checks their signatures: the verify pool's
+            // work, within one budget for the whole request.
             : log.verifyPool().executeBlocking(() -> {
+              deadline.check();
+              VerificationBudget budget = VerificationBudget.perRequest();
               List<Hash> leaves = new ArrayList<>();
-              for (JsonNode p : q.proposed()) leaves.add(Admission.canonicalize(p, log.verifierCache()).leafHash());
+              for (JsonNode p : q.proposed()) {
+                leaves.add(UnreadableInputException.reading("a proposed entry of the retrieve request",
+                    () -> Admission.canonicalize(p, log.verifierCache(), budget)).leafHash());
+              }
               return new Retrieved(q, leaves);
             }, false))
-        .compose(r -> log.readPool().executeBlocking(
-            () -> RekorJson.writeEntries(log.reader().retrieve(r.query().ids(), r.query().indexes(), r.leaves())),
-            false))
+        .onComplete(v -> RequestGuards.verified(ctx))
+        .compose(r -> log.readPool().executeBlocking(() -> {
+          deadline.check();
+          return RekorJson.writeEntries(log.reader().retrieve(r.query().ids(), r.query().indexes(), r.leaves()));
+        }, false))
         .onSuccess(json -> Replies.ok(ctx, Buffer.buffer(json)))
         .onFailure(ctx::fail);
   }
@@ -130,7 +163,10 @@ public final class RekorRoutes {
     }
     List<EntryId> ids = new ArrayList<>();
     try {
-      for (String u : list(q.entryUUIDs())) ids.add(EntryId.parse(u));
+      for (String u : list(q.entryUUIDs())) {
+        if (u == null) throw new FormatException("entryUUIDs must be strings, not null");
+        ids.add(EntryId.parse(u));
+      }
       for (Long i : list(q.logIndexes())) {
         if (i == null || i < 0) throw new FormatException("logIndexes must be non-negative integers");
       }
@@ -150,7 +186,7 @@ public final class RekorRoutes {
     long first;
     long last;
     try {
-      log.reader().requireTree(ctx.request().getParam("treeID"));
+      log.reader().requireTree(param(ctx, "treeID"));
       first = nonNegative(ctx, "firstSize", 1L);
       last = nonNegative(ctx, "lastSize", null);
     } catch (ApiException | InvalidRequestException e) {
@@ -165,8 +201,8 @@ public final class RekorRoutes {
 
   public void publicKey(RoutingContext ctx) {
     try {
-      log.reader().requireTree(ctx.request().getParam("treeID"));
-    } catch (InvalidRequestException e) {
+      log.reader().requireTree(param(ctx, "treeID"));
+    } catch (ApiException | InvalidRequestException e) {
       ctx.fail(e);
       return;
     }
@@ -178,17 +214,29 @@ public final class RekorRoutes {
   // ---- shared -------------------------------------------------------------------------------
 
   private static long nonNegative(RoutingContext ctx, String name, Long dflt) throws ApiException {
-    String v = ctx.request().getParam(name);
+    String v = param(ctx, name);
     if (v == null) {
       if (dflt != null) return dflt;
       throw ApiException.badRequest("the query parameter " + name + " is required");
     }
+    // ASCII digits only: Long.parseLong would also take other scripts' digits.
     try {
-      long n = Long.parseLong(v);
-      if (n < 0) throw new NumberFormatException();
-      return n;
+      if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new NumberFormatException();
+      }
+      return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be a non-negative integer, got \"" + v + "\"");
+      throw ApiException.badRequest(name + " must be a non-negative integer, got \""
+          + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "\"");
+    }
+  }
+
+  /** A query parameter, or null; 400 if the query string does not decode. */
+  static String param(RoutingContext ctx, String name) throws ApiException {
+    try {
+      return ctx.request().getParam(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("the query string does not decode: " + e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.stele.server.rekor;
 
 import dev.stele.server.http.ApiException;
+import dev.stele.server.http.RequestGuards;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -28,12 +29,18 @@ final class Replies {
    * what it throws.
    */
   static void json(RoutingContext ctx, WorkerExecutor pool, Callable<byte[]> work) {
-    pool.executeBlocking(work, false)
+    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
+    pool.executeBlocking(() -> {
+          deadline.check(); // skipped if the request was answered while this waited for a thread
+          return work.call();
+        }, false)
         .onSuccess(json -> ok(ctx, Buffer.buffer(json)))
         .onFailure(ctx::fail);
   }
 
+  /** Answers 200 with {@code json}, unless the request was answered already (by its deadline). */
   static void ok(RoutingContext ctx, Buffer json) {
+    if (RequestGuards.answered(ctx)) return;
     ctx.response().putHeader("Content-Type", JSON).end(json);
   }
 }

@@ -125,7 +125,14 @@ public final class Reloader implements AutoCloseable {
   private static final class Sighup {
     static Object install(Runnable action) {
       try {
-        return sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+        sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+        if (previous == sun.misc.SignalHandler.SIG_IGN) {
+          // The JVM installs no handler for a signal the process inherited as ignored (nohup).
+          LOG.warning("SIGHUP is ignored by this process (started under nohup?), so it cannot trigger a"
+              + " reload; files are still reloaded when they change");
+          return null;
+        }
+        return previous;
       } catch (IllegalArgumentException e) {
         LOG.warning("SIGHUP cannot be handled here (" + e.getMessage() + "); files are still reloaded when they change");
         return null;

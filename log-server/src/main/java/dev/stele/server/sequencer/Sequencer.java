@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -70,13 +72,25 @@ import java.util.logging.Logger;
  *       #halt})</td><td>the whole batch</td><td>yes</td><td>the error (500)</td><td>pushback
  *       (503) until a restart, whose self-check refuses the store if its tiles do not give the
  *       signed root</td></tr>
+ *   <tr><td>any other throwable in the sequencer: an {@link Error} at any step (out of memory, a
+ *       stack overflow, a failed assertion, from the store, the signer or a signing helper), or
+ *       a runtime exception outside the steps above</td><td>nothing, or the whole batch if the
+ *       commit had written it (the write is atomic)</td><td>yes</td><td>pushback (503)</td>
+ *       <td>pushback (503) until a restart</td></tr>
+ *   <tr><td>no answer: the batch holding the entry is not committed within the submit deadline
+ *       (a stuck disk, a stuck thread)</td><td>nothing, if the entry was still queued (it is
+ *       taken out); else whatever its batch's commit does</td><td>no</td><td>pushback (503)
+ *       </td><td>sequenced as usual once the sequencer moves; a retry of an entry that did get
+ *       in is a duplicate (409)</td></tr>
  * </table>
  *
  * <p>Why: a failed read or signature leaves nothing on disk and nothing changed in memory, so the
  * next batch starts from the same durable head and edge. After a failed commit the store may or
  * may not hold the batch, so the head and edge in memory can no longer be trusted to match it. A
  * failed self-check means the log has signed a root its stored tiles do not prove; signing more
- * over that tree would only spread the damage.
+ * over that tree would only spread the damage. After an unexpected throwable nothing about the
+ * sequencer's state can be assumed: it stops taking entries, logs the cause once, and {@code
+ * /readyz} says why, rather than leave a dead thread behind a queue that keeps filling.
  */
 public final class Sequencer implements Appender, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
@@ -99,12 +113,24 @@ public final class Sequencer implements Appender, AutoCloseable {
    * @param maxBatchAge how long the first entry of a batch may wait for company; zero commits as
    *     soon as the previous batch is done (batches then still grow under load)
    * @param queueCapacity entries that may wait for the sequencer before submissions are refused
+   * @param submitDeadline how long a submission may wait for its batch to commit before its future
+   *     fails with pushback (the fault table's last row)
    */
-  public record Config(int maxBatchSize, Duration maxBatchAge, int queueCapacity) {
+  public record Config(int maxBatchSize, Duration maxBatchAge, int queueCapacity, Duration submitDeadline) {
+    /** The submit deadline when none is given. */
+    public static final Duration DEFAULT_SUBMIT_DEADLINE = Duration.ofSeconds(30);
+
     public Config {
       if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be >= 1");
       if (maxBatchAge.isNegative()) throw new IllegalArgumentException("maxBatchAge must be >= 0");
       if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1");
+      if (submitDeadline.isNegative() || submitDeadline.isZero()) {
+        throw new IllegalArgumentException("submitDeadline must be positive");
+      }
+    }
+
+    public Config(int maxBatchSize, Duration maxBatchAge, int queueCapacity) {
+      this(maxBatchSize, maxBatchAge, queueCapacity, DEFAULT_SUBMIT_DEADLINE);
     }
   }
 
@@ -144,7 +170,16 @@ public final class Sequencer implements Appender, AutoCloseable {
     return t;
   });
 
+  /** Fails the futures of submissions that reach their deadline; cancelled when they complete. */
+  private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+    Thread t = new Thread(r, "stele-sequencer-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
+
   private volatile TreeState head;
+  /** Told each new durable head, on the sequencer thread, after the callers are answered. */
+  private volatile java.util.function.Consumer<TreeState> committed = h -> { };
   private volatile boolean accepting = true;
   private volatile String stoppedReason;
   private Thread thread;
@@ -170,6 +205,7 @@ public final class Sequencer implements Appender, AutoCloseable {
     this.config = config;
     this.clockMillis = clockMillis;
     this.metrics = metrics;
+    deadlines.setRemoveOnCancelPolicy(true);
   }
 
   /** Starts the sequencer thread. Tests that drive batches by hand call {@link #flushNow} instead. */
@@ -177,6 +213,14 @@ public final class Sequencer implements Appender, AutoCloseable {
     if (thread != null) throw new IllegalStateException("already started");
     thread = new Thread(this::run, "stele-sequencer");
     thread.start();
+  }
+
+  /**
+   * Tells {@code listener} each new durable head (a witness collector asks for cosignatures on
+   * it). It runs on the sequencer thread and must not block.
+   */
+  public void onCommit(java.util.function.Consumer<TreeState> listener) {
+    committed = java.util.Objects.requireNonNull(listener);
   }
 
   /** The newest durable tree state. */
@@ -232,8 +276,36 @@ public final class Sequencer implements Appender, AutoCloseable {
       inFlight.remove(s.leafHash(), p);
       p.result.completeExceptionally(stoppedReason != null ? notAccepting()
           : new LogOverloadedException("the log is shutting down", 30));
+      return p.result;
     }
-    return p.result;
+    // The caller's answer follows the batch's outcome, or gives up at the deadline; copies of the
+    // entry submitted meanwhile follow the outcome itself (joinDuplicate), whatever the deadline.
+    CompletableFuture<Sequenced> answer = new CompletableFuture<>();
+    p.result.whenComplete((r, t) -> {
+      if (t == null) answer.complete(r);
+      else answer.completeExceptionally(t);
+    });
+    ScheduledFuture<?> timer = deadlines.schedule(() -> expire(p, answer),
+        config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
+    answer.whenComplete((r, t) -> timer.cancel(false));
+    return answer;
+  }
+
+  /**
+   * The submission's deadline has passed: if it is still queued it is taken out (nothing of it is
+   * written); if a batch already holds it, that batch decides whether it is in the log.
+   */
+  private void expire(Pending p, CompletableFuture<Sequenced> answer) {
+    long ms = config.submitDeadline().toMillis();
+    if (queue.remove(p)) {
+      queued.decrementAndGet();
+      inFlight.remove(p.submission.leafHash(), p);
+      p.result.completeExceptionally(new LogOverloadedException("the entry waited " + ms
+          + " ms for the sequencer and was not appended; retry shortly", 1));
+    } else {
+      answer.completeExceptionally(new LogOverloadedException("the entry was not sequenced within "
+          + ms + " ms; it may still be appended: a retry then gets 409 with its location", 1));
+    }
   }
 
   /** A second copy of an in-flight entry: once the first is in the log, this one is a duplicate. */
@@ -291,13 +363,50 @@ public final class Sequencer implements Appender, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      // Outside a batch's steps (they catch their own): the loop itself failed.
+      died(t, batch);
     } finally {
       failQueued(new LogOverloadedException("the log stopped before this entry was sequenced", 30));
     }
   }
 
-  /** Runs one batch through the steps in the class comment. Never throws. */
+  /**
+   * Runs one batch through the steps in the class comment. Never throws: a throwable that the
+   * steps do not handle stops the sequencer ({@link #died}).
+   */
   private void sequence(List<Pending> batch) {
+    try {
+      sequenceSteps(batch);
+    } catch (Throwable t) {
+      died(t, batch);
+    }
+  }
+
+  /**
+   * Stops the sequencer after a throwable no step handles: no more entries are taken, the batch
+   * and everything queued get pushback (the batch may or may not be in the store, as after a
+   * failed commit: the write is atomic, and a retry of an entry that is there is a duplicate),
+   * and the cause is logged once.
+   */
+  private void died(Throwable t, List<Pending> batch) {
+    // Clients and /readyz see the kind of failure; its message and stack go to the server log.
+    String reason = "sequencer failed with " + t.getClass().getName() + "; the server log has the details";
+    boolean first;
+    synchronized (this) {
+      first = stoppedReason == null;
+      if (first) stoppedReason = reason;
+      accepting = false;
+    }
+    if (first) {
+      LOG.log(Level.SEVERE, "sequencer stopped: " + reason + "; restart the server", t);
+      metrics.sequencerFailure();
+    }
+    failAll(batch, notAccepting());
+    failQueued(notAccepting());
+  }
+
+  private void sequenceSteps(List<Pending> batch) {
     if (stoppedReason != null) {
       // Halted from outside while this batch waited: it must not be committed.
       failAll(batch, notAccepting());
@@ -365,6 +474,11 @@ public final class Sequencer implements Appender, AutoCloseable {
       inFlight.remove(p.submission.leafHash(), p);
       p.result.complete(new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
     }
+    try {
+      committed.accept(next);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the commit listener failed for size " + next.size(), e);
+    }
   }
 
   /**
@@ -397,6 +511,9 @@ public final class Sequencer implements Appender, AutoCloseable {
         Thread.currentThread().interrupt();
         throw new GeneralSecurityException("interrupted while signing entry timestamps", e);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error) {
+          throw (Error) e.getCause(); // not a signing failure: the sequencer stops (the fault table)
+        }
         throw new GeneralSecurityException("signing entry timestamps failed: " + e.getCause(), e.getCause());
       }
     }
@@ -498,5 +615,6 @@ public final class Sequencer implements Appender, AutoCloseable {
     if (t != null) t.join();
     else flushNow();
     signingPool.shutdown();
+    deadlines.shutdownNow();
   }
 }

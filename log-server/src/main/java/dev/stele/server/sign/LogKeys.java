@@ -65,7 +65,7 @@ public final class LogKeys {
   }
 
   /** The password from the file, else from {@value #PASSWORD_ENV}. */
-  private static Optional<char[]> password(Optional<Path> file) throws IOException {
+  static Optional<char[]> password(Optional<Path> file) throws IOException {
     return file.isPresent() ? Optional.of(readPassword(file.get())) : passwordFromEnvironment();
   }
 
@@ -98,6 +98,11 @@ public final class LogKeys {
 
   /** Refuses a key file its group or others may read or write. */
   static void checkPermissions(Path file) throws IOException {
+    checkPermissions(file, "log key");
+  }
+
+  /** As {@link #checkPermissions(Path)}, for the log's key of another kind ({@code what}). */
+  static void checkPermissions(Path file, String what) throws IOException {
     Set<PosixFilePermission> perms;
     try {
       perms = Files.getPosixFilePermissions(file);
@@ -108,7 +113,7 @@ public final class LogKeys {
         PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     loose.retainAll(perms);
     if (!loose.isEmpty()) {
-      throw new IOException("the log key file " + file + " is readable or writable by others than its owner (mode "
+      throw new IOException("the " + what + " file " + file + " is readable or writable by others than its owner (mode "
           + PosixFilePermissions.toString(perms) + "); whoever reads it can sign as the log. Fix it with: chmod 600 "
           + file);
     }

@@ -24,6 +24,11 @@ import java.util.List;
  * and both Sigstore clients. The checkpoint signer name and origin host is the bare host of the
  * URL clients use; the origin is {@code "<host> - <treeID>"} as Rekor v1 writes it.
  *
+ * <p>With a second, Ed25519 checkpoint key (ARCHITECTURE.md decision 7; witness networks verify
+ * only C2SP Ed25519 log signatures), every checkpoint carries two signature lines under the same
+ * name: the ECDSA line first (sigstore-java checks only the first line with the log's name), then
+ * the Ed25519 line (C2SP signed-note type 0x01).
+ *
  * <p>Holds the private key only inside the {@link Signer}; {@code toString()} names the public key.
  */
 public final class LogSigner implements Sequencer.Signer {
@@ -31,8 +36,9 @@ public final class LogSigner implements Sequencer.Signer {
   private final Hash logId;
   private final String signerName;
   private final String origin;
-  private final NoteSigner noteSigner;
+  private final List<NoteSigner> noteSigners;
   private final NoteVerifier noteVerifier;
+  private final String checkpointVkey;
 
   /**
    * @param signer the log key
@@ -41,6 +47,17 @@ public final class LogSigner implements Sequencer.Signer {
    * @throws InvalidKeyException unless the key is ECDSA P-256
    */
   public LogSigner(Signer signer, String host, long treeId) throws InvalidKeyException {
+    this(signer, null, host, treeId);
+  }
+
+  /**
+   * @param signer the log key
+   * @param checkpointKey the Ed25519 checkpoint key, or null for checkpoints with one line
+   * @param host the bare host of the log's public URL (no scheme, no port)
+   * @param treeId the log's tree ID
+   * @throws InvalidKeyException unless the log key is ECDSA P-256 and the checkpoint key Ed25519
+   */
+  public LogSigner(Signer signer, Signer checkpointKey, String host, long treeId) throws InvalidKeyException {
     KeyType type = PublicKeys.typeOf(signer.publicKey());
     if (type != KeyType.ECDSA_P256) {
       throw new InvalidKeyException("the log key must be ECDSA P-256 (both Sigstore clients need it), got " + type);
@@ -52,13 +69,40 @@ public final class LogSigner implements Sequencer.Signer {
     this.logId = PublicKeys.logId(signer.publicKey());
     this.signerName = host;
     this.origin = Checkpoint.rekorOrigin(host, treeId);
-    this.noteSigner = NoteKeys.rekorSigner(host, signer);
     this.noteVerifier = NoteKeys.rekorVerifier(host, signer.publicKey());
+    if (checkpointKey == null) {
+      this.noteSigners = List.of(NoteKeys.rekorSigner(host, signer));
+      this.checkpointVkey = null;
+    } else {
+      if (PublicKeys.typeOf(checkpointKey.publicKey()) != KeyType.ED25519) {
+        throw new InvalidKeyException("the checkpoint key must be Ed25519, got "
+            + PublicKeys.typeOf(checkpointKey.publicKey()));
+      }
+      this.noteSigners = List.of(NoteKeys.rekorSigner(host, signer), NoteKeys.ed25519Signer(host, checkpointKey));
+      this.checkpointVkey = NoteKeys.verifierKey(host, checkpointKey.publicKey());
+    }
   }
 
   @Override
   public String signCheckpoint(long size, Hash root) throws GeneralSecurityException {
-    return SignedNote.sign(new Checkpoint(origin, size, root).text(), List.of(noteSigner)).format();
+    return SignedNote.sign(new Checkpoint(origin, size, root).text(), noteSigners).format();
+  }
+
+  /**
+   * The vkey of the Ed25519 checkpoint key ({@code <host>+<key ID>+base64(0x01 ‖ key)}), which
+   * witnesses and tlog-policy files name the log by, if the log has one.
+   */
+  public java.util.Optional<String> checkpointVkey() {
+    return java.util.Optional.ofNullable(checkpointVkey);
+  }
+
+  /**
+   * The checkpoint of the same tree head under the Rekor v2 (C2SP) origin, the bare host: the
+   * same key, name and key ID as {@link #signCheckpoint}'s first line (the log's ECDSA line only:
+   * no Ed25519 line, no cosignatures), another origin line (docs/protocol.md 9.1).
+   */
+  public String signCheckpointV2(long size, Hash root) throws GeneralSecurityException {
+    return SignedNote.sign(new Checkpoint(signerName, size, root).text(), List.of(noteSigners.get(0))).format();
   }
 
   @Override

@@ -54,8 +54,32 @@ public interface LogStore extends TileReader, AutoCloseable {
   /** The index of the last entry stored, or -1 if there is none. */
   long lastEntryIndex() throws IOException;
 
-  /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
-  List<Long> search(String key, int limit) throws IOException;
+  /**
+   * A cursor over the entries filed under the search key {@code key}, in index order: what a
+   * search page walks ({@code LogReader#search}). It may hold store resources: close it.
+   */
+  SearchCursor searchCursor(String key) throws IOException;
+
+  /**
+   * The entries filed under one search key, read forward from any index. Not thread-safe: one
+   * request's.
+   */
+  interface SearchCursor extends AutoCloseable {
+    /**
+     * The smallest index at or after {@code from} filed under the key, or -1 if there is none.
+     * Free if the cursor is already there.
+     */
+    long seek(long from) throws IOException;
+
+    /**
+     * The leaf hash of the entry the cursor is at, when the index gives it without reading the
+     * entry; else null (the caller reads it from the level-0 tile).
+     */
+    Hash leafHash();
+
+    @Override
+    void close();
+  }
 
   /** Where the store lives, for messages: "the store in DIR", "PostgreSQL at URL". */
   String describe();

@@ -174,6 +174,29 @@ public final class RocksLogStore implements LogStore, SequencerStore {
   }
 
   /**
+   * The newest checkpoint that carries its witnesses' cosignatures, as a tree state whose note
+   * holds the log's lines and the cosignatures; empty if none was ever stored.
+   */
+  public Optional<TreeState> cosignedState() throws StorageException {
+    byte[] v = get(meta, Keys.metaCosigned(), "read cosigned checkpoint");
+    return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
+  }
+
+  /**
+   * Stores a cosigned checkpoint (its tree state with the cosigned note), synced before it
+   * returns: a cosignature once published is never lost. Written beside the tree state, not in a
+   * sequencer batch: cosignatures arrive after the checkpoint they sign is durable.
+   */
+  public void putCosignedState(TreeState cosigned) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: write cosigned checkpoint");
+    try {
+      db.put(meta, syncWrite, Keys.metaCosigned(), Records.treeState(cosigned));
+    } catch (RocksDBException e) {
+      throw new StorageException("write cosigned checkpoint at size " + cosigned.size(), e);
+    }
+  }
+
+  /**
    * Tiles at (at least) the requested widths. Served from memory when possible: full tiles never
    * change, and the newest version of every tile written by this process is remembered; the
    * rest is read from RocksDB in one multi-get.
@@ -293,27 +316,82 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     }
   }
 
-  /** Indices of the entries filed under a search key, ascending, at most {@code limit}. */
+  /**
+   * A cursor over the entries filed under the search key {@code key}, in index order. It holds a
+   * RocksDB iterator: close it.
+   */
   @Override
-  public List<Long> search(String key, int limit) throws StorageException {
-    assert Blocking.offEventLoop("RocksDB: search");
-    byte[] prefix = Keys.searchPrefix(key);
-    byte[] upper = prefix.clone();
-    upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
-    List<Long> out = new ArrayList<>();
-    try (Slice bound = new Slice(upper);
-        ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
-        RocksIterator it = db.newIterator(search, ro)) {
-      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
-        byte[] k = it.key();
-        if (k.length != prefix.length + 8) continue;
-        out.add(Keys.getLong(k, prefix.length));
-      }
-      it.status();
-    } catch (RocksDBException e) {
-      throw new StorageException("search", e);
+  public SearchCursor searchCursor(String key) {
+    return new RocksSearchCursor(key);
+  }
+
+  /**
+   * The entries filed under one search key, read forward from any index. Rows written since
+   * search keys carry the entry's leaf hash give it without a second read; older rows carry
+   * nothing, and {@link #leafHash} is then null. Not thread-safe: one request's.
+   */
+  private final class RocksSearchCursor implements SearchCursor {
+    private final byte[] prefix;
+    private final Slice bound;
+    private final ReadOptions options;
+    private final RocksIterator it;
+    /** The index the cursor is at, -1 once nothing is left, -2 before the first seek. */
+    private long at = -2;
+    private byte[] value;
+
+    private RocksSearchCursor(String key) {
+      prefix = Keys.searchPrefix(key);
+      byte[] upper = prefix.clone();
+      upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
+      bound = new Slice(upper);
+      options = new ReadOptions().setIterateUpperBound(bound);
+      it = db.newIterator(search, options);
     }
-    return out;
+
+    /**
+     * The smallest index at or after {@code from} filed under the key, or -1 if there is none.
+     * Free if the cursor is already there; otherwise one seek.
+     */
+    @Override
+    public long seek(long from) throws StorageException {
+      if (at == -1 || at >= from) {
+        return at;
+      }
+      assert Blocking.offEventLoop("RocksDB: search");
+      byte[] start = new byte[prefix.length + 8];
+      System.arraycopy(prefix, 0, start, 0, prefix.length);
+      Keys.putLong(start, prefix.length, from);
+      try {
+        for (it.seek(start); it.isValid(); it.next()) {
+          byte[] k = it.key();
+          // A longer key is another search key that starts with this one and a 0x00.
+          if (k.length == prefix.length + 8) {
+            at = Keys.getLong(k, prefix.length);
+            value = it.value();
+            return at;
+          }
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new StorageException("search", e);
+      }
+      at = -1;
+      value = null;
+      return -1;
+    }
+
+    /** The leaf hash of the entry the cursor is at, if its row carries it; else null. */
+    @Override
+    public Hash leafHash() {
+      return value != null && value.length == Hash.SIZE ? Hash.of(value) : null;
+    }
+
+    @Override
+    public void close() {
+      it.close();
+      options.close();
+      bound.close();
+    }
   }
 
   /** Receives search-index rows. */
@@ -346,7 +424,8 @@ public final class RocksLogStore implements LogStore, SequencerStore {
         byte[] indexKey = Keys.index(e.index());
         wb.put(entries, indexKey, Records.entry(e.integratedTime(), e.set(), e.bodyUnsafe()));
         wb.put(leafIndex, a.leafHash().bytes(), indexKey);
-        for (String k : a.searchKeys()) wb.put(search, Keys.search(k, e.index()), new byte[0]);
+        // The leaf hash, so that a search answers entry IDs without reading the entries.
+        for (String k : a.searchKeys()) wb.put(search, Keys.search(k, e.index()), a.leafHash().bytes());
       }
       for (Map.Entry<TileId, HashTile> t : batch.tiles().entrySet()) {
         wb.put(tiles, Keys.tile(t.getKey().level(), t.getKey().index()), t.getValue().encode());

@@ -5,6 +5,7 @@ import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TilePath;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
+import dev.stele.server.http.RequestGuards;
 import dev.stele.server.log.NotFoundException;
 import dev.stele.server.log.TileCache;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class TileRoutes {
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  /** Where the Rekor v2 API serves the same tiles. */
+  public static final String V2_PREFIX = "/api/v2";
 
   private final LogServices log;
 
@@ -42,7 +45,9 @@ public final class TileRoutes {
   public void tile(RoutingContext ctx) {
     TilePath path;
     try {
-      path = TilePath.parse(ctx.normalizedPath());
+      // The same tiles are served under the Rekor v2 prefix (/api/v2/tile/...).
+      String p = ctx.normalizedPath();
+      path = TilePath.parse(p.startsWith(V2_PREFIX) ? p.substring(V2_PREFIX.length()) : p);
       log.reader().requireTile(path);
     } catch (TileFormatException e) {
       ctx.fail(ApiException.notFound(e.getMessage()));
@@ -60,8 +65,12 @@ public final class TileRoutes {
         return;
       }
     }
+    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
     log.readPool()
-        .executeBlocking(() -> Buffer.buffer(log.reader().tile(path)), false)
+        .executeBlocking(() -> {
+          deadline.check();
+          return Buffer.buffer(log.reader().tile(path));
+        }, false)
         .onSuccess(content -> {
           if (id.isFull()) cache.offer(id.level(), id.index(), content);
           send(ctx, content);
@@ -70,6 +79,7 @@ public final class TileRoutes {
   }
 
   private static void send(RoutingContext ctx, Buffer body) {
+    if (RequestGuards.answered(ctx)) return;
     ctx.response()
         .putHeader("Content-Type", "application/octet-stream")
         .putHeader("Cache-Control", IMMUTABLE)

@@ -6,6 +6,7 @@ import dev.stele.merkle.tiles.TileId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -25,7 +26,13 @@ public final class FaultyStore implements SequencerStore {
      */
     COMMIT_AFTER_WRITE,
     /** Tiles come back with their first hash changed, as after corruption on disk. */
-    CORRUPT_TILES
+    CORRUPT_TILES,
+    /** The leaf-index lookup throws an {@link Error} (as out of memory would). */
+    LOOKUP_ERROR,
+    /** Every commit writes, then throws an {@link Error}. */
+    COMMIT_ERROR_AFTER_WRITE,
+    /** Every commit waits until the store is disarmed, then writes (a stuck disk). */
+    COMMIT_BLOCKS
   }
 
   private final SequencerStore real;
@@ -73,15 +80,31 @@ public final class FaultyStore implements SequencerStore {
   @Override
   public long[] findIndexes(List<Hash> leafHashes) throws IOException {
     if (failing(Fault.LOOKUP)) throw new IOException("injected: leaf index lookup failed");
+    if (failing(Fault.LOOKUP_ERROR)) throw new OutOfMemoryError("injected: out of memory in the lookup");
     return real.findIndexes(leafHashes);
   }
 
   @Override
   public void commit(Batch batch) throws IOException {
     if (failing(Fault.COMMIT_BEFORE_WRITE)) throw new IOException("injected: no space left on device");
+    while (failing(Fault.COMMIT_BLOCKS)) {
+      committing.countDown();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
     real.commit(batch);
     if (failing(Fault.COMMIT_AFTER_WRITE)) {
       throw new IOException("injected: the acknowledgement of the write was lost");
     }
+    if (failing(Fault.COMMIT_ERROR_AFTER_WRITE)) {
+      throw new StackOverflowError("injected: a stack overflow after the write");
+    }
   }
+
+  /** Counted down when a commit starts waiting ({@link Fault#COMMIT_BLOCKS}). */
+  public final CountDownLatch committing = new CountDownLatch(1);
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,13 @@ class SequencerFaultsTest {
   static final class FaultySigner implements Sequencer.Signer {
     private final Sequencer.Signer real;
     volatile boolean failCheckpoint;
+    /** Thrown instead of signing the checkpoint, if set. */
+    volatile RuntimeException checkpointThrows;
+    volatile Error checkpointError;
     /** The log index whose SET fails, or -1. */
     volatile long failSetAt = -1;
+    /** The log index whose SET throws an {@link Error}, or -1. */
+    volatile long errorSetAt = -1;
 
     FaultySigner(Sequencer.Signer real) {
       this.real = real;
@@ -61,6 +67,8 @@ class SequencerFaultsTest {
     @Override
     public String signCheckpoint(long size, Hash root) throws GeneralSecurityException {
       if (failCheckpoint) throw new GeneralSecurityException("injected: the key is unavailable");
+      if (checkpointThrows != null) throw checkpointThrows;
+      if (checkpointError != null) throw checkpointError;
       return real.signCheckpoint(size, root);
     }
 
@@ -68,6 +76,7 @@ class SequencerFaultsTest {
     public byte[] signEntryTimestamp(byte[] body, long integratedTime, long index)
         throws GeneralSecurityException {
       if (index == failSetAt) throw new GeneralSecurityException("injected: signing entry " + index + " failed");
+      if (index == errorSetAt) throw new AssertionError("injected: an assertion failed signing entry " + index);
       return real.signEntryTimestamp(body, integratedTime, index);
     }
   }
@@ -276,6 +285,125 @@ class SequencerFaultsTest {
     }
   }
 
+  // ---- any other throwable: fatal; the batch is all there or not at all; everyone gets 503 ------
+
+  /** What a stopped sequencer tells the batch, the queue and later submissions: pushback. */
+  private static void stoppedForGood(Sequencer seq, List<CompletableFuture<Sequenced>> pending, String cause) {
+    for (CompletableFuture<Sequenced> f : pending) {
+      LogOverloadedException e = assertInstanceOf(LogOverloadedException.class, cause(f));
+      assertTrue(e.getMessage().contains(cause), e.getMessage());
+    }
+    assertNotNull(seq.stoppedReason(), "fatal");
+    assertTrue(seq.stoppedReason().contains(cause), seq.stoppedReason());
+    assertInstanceOf(LogOverloadedException.class, cause(seq.submit(entry(99))), "the next submission");
+    assertEquals(0, seq.queueDepth());
+  }
+
+  @Test
+  void errorInTheLookup_onTheSequencerThread_stopsIt_persistsNothing_andEveryWriteGets503() throws Exception {
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      FaultyStore store = new FaultyStore(real, FaultyStore.Fault.LOOKUP_ERROR);
+      // Batches of one and the thread running: the first batch dies, the second is still queued.
+      Sequencer seq = sequencer(real, store, logSigner, 1);
+      appendOk(seq, 0, 2);
+      store.arm();
+      CompletableFuture<Sequenced> a = seq.submit(entry(2));
+      CompletableFuture<Sequenced> b = seq.submit(entry(3));
+      seq.start();
+      stoppedForGood(seq, List.of(a, b), "java.lang.OutOfMemoryError");
+      nothingPersisted(real, 2, 2, 3);
+      seq.close(); // the thread has ended: close returns
+
+      store.disarm();
+      Sequencer restarted = sequencer(real, real, logSigner);
+      appendOk(restarted, 2, 2);
+      assertProvable(real, restarted, 4);
+    }
+  }
+
+  @Test
+  void errorAfterTheWrite_stopsIt_theBatchIsWholeOnDisk_andARetryIsADuplicate() throws Exception {
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      FaultyStore store = new FaultyStore(real, FaultyStore.Fault.COMMIT_ERROR_AFTER_WRITE);
+      Sequencer seq = sequencer(real, store, logSigner);
+      appendOk(seq, 0, 1);
+      store.arm();
+      CompletableFuture<Sequenced> a = seq.submit(entry(1));
+      CompletableFuture<Sequenced> b = seq.submit(entry(2));
+      seq.flushNow();
+      stoppedForGood(seq, List.of(a, b), "java.lang.StackOverflowError");
+      assertEquals(3, real.treeState().orElseThrow().size(), "the whole batch");
+
+      store.disarm();
+      Sequencer restarted = sequencer(real, real, logSigner);
+      CompletableFuture<Sequenced> retry = restarted.submit(entry(2));
+      restarted.flushNow();
+      assertEquals(2, assertInstanceOf(DuplicateEntryException.class, cause(retry)).index());
+      assertProvable(real, restarted, 3);
+    }
+  }
+
+  @Test
+  void errorOrRuntimeExceptionFromTheSigner_andErrorOnASigningHelper() throws Exception {
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      FaultySigner signer = new FaultySigner(logSigner);
+      // A runtime exception while signing is the signer row: the batch fails, nothing is fatal.
+      Sequencer seq = sequencer(real, real, signer);
+      appendOk(seq, 0, 1);
+      signer.checkpointThrows = new IllegalStateException("injected: the signer is confused");
+      CompletableFuture<Sequenced> a = seq.submit(entry(1));
+      seq.flushNow();
+      assertInstanceOf(IllegalStateException.class, cause(a));
+      assertNull(seq.stoppedReason(), "not fatal");
+      signer.checkpointThrows = null;
+      appendOk(seq, 1, 1);
+
+      // An Error from the signer on the sequencer's own thread stops it.
+      signer.checkpointError = new OutOfMemoryError("injected: no memory to sign");
+      CompletableFuture<Sequenced> b = seq.submit(entry(2));
+      seq.flushNow();
+      stoppedForGood(seq, List.of(b), "java.lang.OutOfMemoryError");
+      nothingPersisted(real, 2, 2);
+    }
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      // An Error on a signing helper (a batch of 64 is signed in slices) stops it too.
+      FaultySigner signer = new FaultySigner(logSigner);
+      Sequencer seq = sequencer(real, real, signer);
+      signer.errorSetAt = 60;
+      List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
+      for (int i = 2; i < 66; i++) fs.add(seq.submit(entry(i)));
+      seq.flushNow();
+      stoppedForGood(seq, fs, "java.lang.AssertionError");
+      nothingPersisted(real, 2, 2, 60, 65);
+    }
+  }
+
+  @Test
+  void noCommitWithinTheSubmitDeadline_pushback_aQueuedEntryIsTakenOut() throws Exception {
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      FaultyStore store = new FaultyStore(real, FaultyStore.Fault.COMMIT_BLOCKS);
+      Sequencer seq = new Sequencer(store, headOf(real), logSigner,
+          new Sequencer.Config(1, Duration.ZERO, 1000, Duration.ofMillis(300)), clock::get, new ServerMetrics());
+      seq.start();
+      store.arm();
+      CompletableFuture<Sequenced> stuck = seq.submit(entry(0));
+      store.committing.await();
+      CompletableFuture<Sequenced> queued = seq.submit(entry(1));
+      LogOverloadedException inBatch = assertInstanceOf(LogOverloadedException.class, cause(stuck));
+      assertTrue(inBatch.getMessage().contains("it may still be appended"), inBatch.getMessage());
+      LogOverloadedException takenOut = assertInstanceOf(LogOverloadedException.class, cause(queued));
+      assertTrue(takenOut.getMessage().contains("was not appended"), takenOut.getMessage());
+      assertEquals(0, seq.queueDepth());
+      assertNull(seq.stoppedReason(), "not fatal");
+
+      store.disarm(); // the disk comes back: the batch that held entry 0 commits
+      assertEquals(1, seq.submit(entry(2)).get(30, TimeUnit.SECONDS).index());
+      assertEquals(0, real.findIndex(entry(0).leafHash()), "the stuck batch was committed");
+      assertEquals(-1, real.findIndex(entry(1).leafHash()), "the entry taken out was not");
+      seq.close();
+    }
+  }
+
   /** Every entry of the tree of {@code size} is served with a proof that verifies. */
   private void assertProvable(RocksLogStore real, Sequencer seq, long size) throws Exception {
     assertEquals(size, seq.head().size());
@@ -288,8 +416,9 @@ class SequencerFaultsTest {
     }
   }
 
+  /** Why {@code f} failed; a future that stays open fails the test instead of hanging it. */
   private static Throwable cause(CompletableFuture<?> f) {
-    ExecutionException e = assertThrows(ExecutionException.class, f::get);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
     return e.getCause();
   }
 }

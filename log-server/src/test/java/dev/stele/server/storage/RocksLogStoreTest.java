@@ -39,6 +39,15 @@ class RocksLogStoreTest {
     return new Batch(entries, Map.of(new TileId(0, 0, row.size()), HashTile.of(row)), state);
   }
 
+  /** Every index filed under {@code key} from {@code from} on, through a cursor. */
+  static List<Long> scan(RocksLogStore s, String key, long from) throws Exception {
+    List<Long> out = new ArrayList<>();
+    try (RocksLogStore.SearchCursor c = s.searchCursor(key)) {
+      for (long i = c.seek(from); i >= 0; i = c.seek(i + 1)) out.add(i);
+    }
+    return out;
+  }
+
   @Test
   void commit_thenReadEverythingBack_alsoAfterReopen() throws Exception {
     TreeState state = new TreeState(3, Rfc6962.hashLeaf(new byte[] {9}), 1002, "origin\n3\nroot\n\n— sig\n");
@@ -63,10 +72,17 @@ class RocksLogStoreTest {
       assertArrayEquals(new long[] {2, -1, 0},
           s.findIndexes(List.of(Rfc6962.hashLeaf(body(2)), Rfc6962.hashLeaf(body(5)), Rfc6962.hashLeaf(body(0)))));
       assertEquals(1, s.findIndex(Rfc6962.hashLeaf(body(1))));
-      assertEquals(List.of(0L, 1L, 2L), s.search("sha256:abc", 100));
-      assertEquals(List.of(0L, 1L), s.search("sha256:abc", 2));
-      assertEquals(List.of(), s.search("sha256:ab", 100), "a prefix of a key is not the key");
-      assertEquals(List.of(1L), s.search("idx:1", 100));
+      assertEquals(List.of(0L, 1L, 2L), scan(s, "sha256:abc", 0));
+      assertEquals(List.of(1L, 2L), scan(s, "sha256:abc", 1));
+      assertEquals(List.of(), scan(s, "sha256:ab", 0), "a prefix of a key is not the key");
+      assertEquals(List.of(1L), scan(s, "idx:1", 0));
+      try (RocksLogStore.SearchCursor c = s.searchCursor("sha256:abc")) {
+        assertEquals(1, c.seek(1));
+        assertEquals(Rfc6962.hashLeaf(body(1)), c.leafHash(), "the row carries the entry's leaf hash");
+        assertEquals(1, c.seek(0), "a cursor does not move back");
+        assertEquals(-1, c.seek(3));
+        assertEquals(-1, c.seek(1), "nor past its end");
+      }
       assertEquals(List.of(1L, 2L), s.entries(1, 10).stream().map(StoredEntry::index).toList());
       HashTile t = s.readTiles(List.of(new TileId(0, 0, 2))).get(0);
       assertEquals(3, t.width(), "a stored tile is returned at its newest width");
@@ -85,7 +101,7 @@ class RocksLogStoreTest {
       s.commit(batch(2, 3, "k", b));
       assertEquals(b, s.treeState().orElseThrow());
       assertEquals(5, s.tile(0, 0).width());
-      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), s.search("k", 100));
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), scan(s, "k", 0));
       assertEquals(4, s.lastEntryIndex());
     }
   }
