@@ -258,11 +258,6 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, SecurityConfig security, WitnessConfig witnessConfig,
         VertxOptions vertxOptions, UnaryOperator<SequencerStore> storeDecorator) throws Exception {
-      Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
-          security.keys());
-      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
-          witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
-      Listeners listeners = Listeners.prepare(security);
       if (config.distributed().isPresent() && witnessConfig.policy().isPresent()) {
         // The collector keeps cosigned checkpoints in the embedded store and listens to the one
         // sequencer of this process; with the distributed driver the integrator may be another
@@ -270,6 +265,11 @@ public final class Main implements Callable<Integer> {
         throw new LogLoader.StartupException("--witness-policy is not supported with --storage postgres yet:"
             + " witnesses need the embedded store (log-server/README.md, distributed storage)");
       }
+      Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
+          security.keys());
+      Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
+          witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
+      Listeners listeners = Listeners.prepare(security);
       RocksLogStore rocks = null;
       LogStore store = config.distributed().isPresent() ? PgLogStore.open(config.distributed().get())
           : (rocks = RocksLogStore.open(config.dataDir()));

@@ -269,8 +269,9 @@ public final class Frontend implements Appender, AutoCloseable {
       } else {
         fresh++;
         waiters.incrementAndGet();
-        waiting.computeIfAbsent(at.index(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-            .add(new Waiter(p, at, now));
+        // One atomic replace of an immutable list: a waiter added to a list that complete() has
+        // just taken out of the map would never be answered.
+        waiting.merge(at.index(), List.of(new Waiter(p, at, now)), Frontend::concat);
       }
     }
     if (fresh > 0) {
@@ -307,21 +308,32 @@ public final class Frontend implements Appender, AutoCloseable {
     }
   }
 
+  private static List<Waiter> concat(List<Waiter> a, List<Waiter> b) {
+    List<Waiter> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
   /** Answers 503 to waiters sequenced longer ago than the integration timeout. */
   private void expire() {
     long limit = System.nanoTime() - store.config().integrationTimeout().toNanos();
     for (Map.Entry<Long, List<Waiter>> e : waiting.entrySet()) {
-      for (Waiter w : e.getValue()) {
-        if (w.sequencedNanos() < limit && e.getValue().remove(w)) {
-          waiters.decrementAndGet();
-          Pending p = w.pending();
-          inFlight.remove(p.submission().leafHash(), p);
-          p.result().completeExceptionally(new LogOverloadedException("entry " + w.placed().index()
-              + " is in the log but not yet integrated (the integrator is behind, or cannot reach the"
-              + " object store); a retry will answer 409 with its location once it is", 5));
-        }
+      List<Waiter> all = e.getValue();
+      List<Waiter> late = all.stream().filter(w -> w.sequencedNanos() < limit).toList();
+      if (late.isEmpty()) continue;
+      List<Waiter> keep = all.stream().filter(w -> w.sequencedNanos() >= limit).toList();
+      // Only the thread whose replace succeeds answers them; otherwise the next poll looks again.
+      boolean taken = keep.isEmpty() ? waiting.remove(e.getKey(), all) : waiting.replace(e.getKey(), all, keep);
+      if (!taken) continue;
+      for (Waiter w : late) {
+        waiters.decrementAndGet();
+        Pending p = w.pending();
+        inFlight.remove(p.submission().leafHash(), p);
+        p.result().completeExceptionally(new LogOverloadedException("entry " + w.placed().index()
+            + " is in the log but not yet integrated (the integrator is behind, or cannot reach the"
+            + " object store); a retry will answer 409 with its location once it is", 5));
       }
-      if (e.getValue().isEmpty()) waiting.remove(e.getKey(), e.getValue());
     }
   }
 
