@@ -296,6 +296,31 @@ class RekorV2ApiTest {
     assertEquals(size, log.checkpoint().size());
   }
 
+  @Test
+  void dsseThroughV2_isBoundedAsDsse001Is_manySignaturesOrVerifiers_400_beforeTheyAreTried() throws Exception {
+    String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[],\"predicateType\":"
+        + "\"https://example.com/p\",\"predicate\":{}}";
+    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
+    JsonNode good = JSON.readTree(dsseRequest(statement, payload));
+    long size = log.checkpoint().size();
+
+    // Nine copies of one signature: pairing each with each verifier is the sender's choice of work.
+    var manySigs = (com.fasterxml.jackson.databind.node.ObjectNode) good.deepCopy();
+    var sigs = (com.fasterxml.jackson.databind.node.ArrayNode) manySigs.at("/dsseRequestV002/envelope/signatures");
+    for (int i = 0; i < 8; i++) sigs.add(sigs.get(0).deepCopy());
+    HttpResponse<String> r = log.post("/api/v2/log/entries", JSON.writeValueAsString(manySigs));
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("holds 9 signatures; this log accepts at most 8"), r.body());
+
+    var manyKeys = (com.fasterxml.jackson.databind.node.ObjectNode) good.deepCopy();
+    var keys = (com.fasterxml.jackson.databind.node.ArrayNode) manyKeys.at("/dsseRequestV002/verifiers");
+    for (int i = 0; i < 8; i++) keys.insert(0, keys.get(0).deepCopy());
+    r = log.post("/api/v2/log/entries", JSON.writeValueAsString(manyKeys));
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("lists 9 keys; this log accepts at most 8"), r.body());
+    assertEquals(size, log.checkpoint().size(), "nothing appended");
+  }
+
   private static byte[] fetch(String path) throws Exception {
     HttpResponse<byte[]> r = log.getBytes(path.replace("//", "/"));
     if (r.statusCode() != 200) throw new IOException(path + ": HTTP " + r.statusCode());
