@@ -164,7 +164,7 @@ class WitnessingTest {
     assertEquals(3.0, metricValue(metrics, "stele_tree_size"), metrics);
 
     // Stored, and served again at once by a restarted log.
-    assertEquals(cosigned.format(), log.server.store().cosignedState().orElseThrow().checkpoint());
+    assertEquals(cosigned.format(), log.rocks().cosignedState().orElseThrow().checkpoint());
     log.close();
     log = null;
     for (TestWitness w : witnesses) {
