@@ -1,47 +1,31 @@
 package dev.stele.admission;
 
-import dev.stele.client.protocol.Der;
-import dev.stele.client.protocol.FormatException;
-import dev.stele.client.protocol.Pem;
+import dev.stele.client.keys.KeyFileException;
+import dev.stele.client.keys.TlsPair;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Principal;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
-import org.bouncycastle.asn1.sec.ECPrivateKey;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * The webhook's TLS certificate and key, read from a PEM pair as Kubernetes mounts a
  * {@code kubernetes.io/tls} Secret ({@code tls.crt}: the certificate, then its chain;
- * {@code tls.key}: the private key as PKCS#8 {@code PRIVATE KEY}, {@code RSA PRIVATE KEY} or
- * {@code EC PRIVATE KEY}), and read again when the files change: a renewed certificate (by
- * cert-manager, or a new Secret) is served to the next connection without a restart.
+ * {@code tls.key}: the private key) and checked by {@link TlsPair}, and read again when the files
+ * change: a renewed certificate (by cert-manager, or a new Secret) is served to the next
+ * connection without a restart.
  *
  * <p>The key manager hands out the pair that was current when a handshake chose it; a reload
  * that fails (a half-written file, a key that does not match the certificate) keeps the old pair
@@ -127,95 +111,18 @@ final class TlsCredentials {
   }
 
   private static Material material(String alias, byte[] certBytes, byte[] keyBytes) throws GeneralSecurityException {
-    List<X509Certificate> chain = new ArrayList<>();
+    TlsPair pair;
     try {
-      for (Pem.Block b : Pem.decode(new String(certBytes, StandardCharsets.US_ASCII))) {
-        if (!b.type().equals("CERTIFICATE")) {
-          throw new GeneralSecurityException("the certificate file holds a PEM " + b.type() + "; expected CERTIFICATE");
-        }
-        chain.add(Der.certificate("the TLS certificate", b.bytes()));
-      }
-    } catch (FormatException e) {
-      throw new GeneralSecurityException("the certificate file is not PEM: " + e.getMessage(), e);
+      pair = TlsPair.parse(certBytes, keyBytes);
+    } catch (KeyFileException e) {
+      throw new GeneralSecurityException("TLS files: " + e.getMessage());
     }
-    if (chain.isEmpty()) {
-      throw new GeneralSecurityException("the certificate file holds no certificate");
-    }
-    PrivateKey key = privateKey(keyBytes);
-    checkPair(chain.get(0), key);
-    Instant notAfter = chain.get(0).getNotAfter().toInstant();
+    Instant notAfter = pair.certificate().getNotAfter().toInstant();
     if (notAfter.isBefore(Instant.now())) {
       LOG.warning("the TLS certificate expired at " + notAfter + "; the API server will refuse it");
     }
-    return new Material(alias, chain.toArray(new X509Certificate[0]), key, certBytes.clone(), keyBytes.clone());
-  }
-
-  private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
-    List<Pem.Block> blocks;
-    try {
-      blocks = Pem.decode(new String(pem, StandardCharsets.US_ASCII));
-    } catch (FormatException e) {
-      throw new GeneralSecurityException("the key file is not PEM: " + e.getMessage());
-    }
-    if (blocks.size() != 1) {
-      throw new GeneralSecurityException("the key file holds " + blocks.size() + " PEM blocks; expected one private key");
-    }
-    Pem.Block b = blocks.get(0);
-    PrivateKeyInfo info;
-    try {
-      switch (b.type()) {
-        case "PRIVATE KEY":
-          info = PrivateKeyInfo.getInstance(b.bytes());
-          break;
-        case "RSA PRIVATE KEY":
-          info = new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-              RSAPrivateKey.getInstance(b.bytes()));
-          break;
-        case "EC PRIVATE KEY":
-          ECPrivateKey ec = ECPrivateKey.getInstance(b.bytes());
-          info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, ec.getParametersObject()),
-              ec);
-          break;
-        default:
-          throw new GeneralSecurityException("the key file holds a PEM " + b.type() + "; expected PRIVATE KEY, RSA"
-              + " PRIVATE KEY or EC PRIVATE KEY (an encrypted key cannot be used here)");
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new GeneralSecurityException("the private key is damaged (" + e.getClass().getSimpleName() + ")");
-    }
-    ASN1ObjectIdentifier alg = info.getPrivateKeyAlgorithm().getAlgorithm();
-    String type = alg.equals(PKCSObjectIdentifiers.rsaEncryption) ? "RSA"
-        : alg.equals(X9ObjectIdentifiers.id_ecPublicKey) ? "EC"
-        : alg.equals(EdECObjectIdentifiers.id_Ed25519) ? "Ed25519" : null;
-    if (type == null) {
-      throw new GeneralSecurityException("the private key's algorithm " + alg + " is not RSA, EC or Ed25519");
-    }
-    try {
-      return KeyFactory.getInstance(type).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-    } catch (IOException e) {
-      throw new GeneralSecurityException("the private key is damaged (" + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  /** Signs and verifies a test message, so a key and certificate that do not belong together fail here. */
-  private static void checkPair(X509Certificate cert, PrivateKey key) throws GeneralSecurityException {
-    String alg = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> "Ed25519";
-    };
-    byte[] probe = "stele-admission key check".getBytes(StandardCharsets.US_ASCII);
-    Signature s = Signature.getInstance(alg);
-    s.initSign(key);
-    s.update(probe);
-    byte[] sig = s.sign();
-    Signature v = Signature.getInstance(alg);
-    v.initVerify(cert.getPublicKey());
-    v.update(probe);
-    if (!v.verify(sig)) {
-      throw new GeneralSecurityException("the private key does not belong to the certificate "
-          + cert.getSubjectX500Principal() + " (valid until " + cert.getNotAfter().toInstant() + ")");
-    }
+    return new Material(alias, pair.chain().toArray(new X509Certificate[0]), pair.key(), certBytes.clone(),
+        keyBytes.clone());
   }
 
   /** Hands the TLS engine the current pair; a handshake that chose an alias keeps that pair. */

@@ -215,7 +215,7 @@ class WebhookServerTest {
     Files.writeString(tlsDir.resolve("tls.key"), KeyFiles.encodePrivateKeyUnencrypted(
         KeyFiles.generateEcdsaP256().getPrivate()));
     String m = assertThrows(GeneralSecurityException.class, webhook.tls::reloadIfChanged).getMessage();
-    assertTrue(m.contains("does not belong to the certificate"), m);
+    assertTrue(m.contains("does not belong to the first certificate"), m);
     webhook.tls.reloadQuietly(webhook.metrics);
     assertEquals(renewed, webhook.tls.certificate());
     assertTrue(webhook.get("/metrics").body().contains("stele_admission_tls_reloads_total{result=\"failed\"} 1.0"));

@@ -44,6 +44,8 @@ final class ConfigurationReference {
       "STELE_REGISTRY_TOKEN_HOSTS", "Comma-separated hosts trusted as the image registry's token service, as "
           + "`--registry-token-host`.",
       "STELE_REGISTRY_PASSWORD", "Password for `--registry-username`.",
+      "STELE_DB_PASSWORD", "Password of the PostgreSQL user of `--storage postgres`, when `--db-password-file` is "
+          + "not given; never taken from arguments.",
       "STELE_JAVA_OPTS", "Extra JVM options for the launcher (for example `-Xmx2g`); not used by the images.");
 
   /** A program as a person starts it: its launcher in bin/, its image if there is one. */

@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
         "Appends proposed entries (one JSON document a line, as POST /api/v1/log/entries takes them) to the"
             + " log in --data-dir, in file order, while the server is stopped (the store is refused if it is"
             + " open). Each entry is validated and its signature checked as over HTTP, then sequenced in large"
-            + " batches: deduplicated against the log, integrated, given a SET, committed. Progress goes to"
-            + " standard error; an interrupted import resumes when run again on the same input.",
+            + " batches: deduplicated against the log, integrated, committed; each entry's SET is signed when the"
+            + " entry is first read. Progress goes to standard error; an interrupted import resumes when run again"
+            + " on the same input.",
         "To migrate hashedrekord entries from another Rekor v1 log, give each entry's body (the base64"
             + " 'body' of its answer, decoded): a hashedrekord body is a proposal. The entries get new"
             + " indexes, integrated times and SETs in this log."},

@@ -16,6 +16,8 @@ import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.Batch;
 import dev.stele.server.sign.LogSigner;
+import dev.stele.server.distributed.PgLogStore;
+import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.RocksLogStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -64,22 +66,22 @@ final class LogLoader {
    * @param logId the log ID of the configured key
    * @param newTreeId the tree ID to give a new store
    */
-  static LogIdentity identity(RocksLogStore store, Hash logId, long newTreeId)
+  static LogIdentity identity(LogStore store, Hash logId, long newTreeId)
       throws IOException, StartupException {
     Optional<LogIdentity> existing = store.identity();
     if (existing.isEmpty()) {
       if (store.treeState().isPresent() || store.lastEntryIndex() >= 0) {
-        throw new StartupException("the store in " + store.directory()
+        throw new StartupException(store.describe()
             + " holds a tree but no log identity; it was not written by this server");
       }
       LogIdentity id = new LogIdentity(newTreeId, logId);
       store.createIdentity(id);
-      LOG.info("created a new log in " + store.directory() + " with tree ID " + newTreeId);
+      LOG.info("created a new log (" + store.describe() + ") with tree ID " + newTreeId);
       return id;
     }
     LogIdentity id = existing.get();
     if (!id.logId().equals(logId)) {
-      throw new StartupException("the store in " + store.directory() + " belongs to the log with ID "
+      throw new StartupException(store.describe() + " belongs to the log with ID "
           + id.logId().hex() + ", but the configured key has log ID " + logId.hex()
           + "; start the server with that log's key (--key), or use another --data-dir");
     }
@@ -113,7 +115,7 @@ final class LogLoader {
     return s;
   }
 
-  private static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
+  static void checkCheckpoint(TreeState s, LogSigner signer) throws StartupException {
     Checkpoint cp;
     try {
       cp = Checkpoints.verify(SignedNote.parse(s.checkpoint()), signer.noteVerifier(), signer.origin());
@@ -127,6 +129,28 @@ final class LogLoader {
       throw new StartupException("the stored checkpoint (size " + cp.size() + ", root " + cp.root().hex()
           + ") does not match the stored tree state (size " + s.size() + ", root " + s.root().hex() + ")");
     }
+  }
+
+  /**
+   * The distributed store's tree (see the class comment: the checkpoint's signature and the
+   * root its tiles give), or a new empty one. Several frontends may start at once: the first
+   * state written wins, and every one of them checks it.
+   */
+  static TreeState loadDistributed(PgLogStore store, LogSigner signer)
+      throws IOException, GeneralSecurityException, StartupException {
+    if (store.treeState().isEmpty()) {
+      store.createTree(new TreeState(0, Rfc6962.EMPTY_ROOT, 0, signer.signCheckpoint(0, Rfc6962.EMPTY_ROOT)));
+    }
+    TreeState s = store.treeState().orElseThrow(() -> new StartupException("no tree state after creating one"));
+    checkCheckpoint(s, signer);
+    if (s.size() > 0) {
+      Hash root = TileProofBuilder.root(store, s.size());
+      if (!root.equals(s.root())) {
+        throw new StartupException("the tiles in the object store give root " + root.hex() + " for size " + s.size()
+            + ", but the signed checkpoint in PostgreSQL says " + s.root().hex() + "; the store is corrupt");
+      }
+    }
+    return s;
   }
 
   /** The entries of the last data tile must hash to that tile's row. */

@@ -17,7 +17,12 @@ import dev.stele.server.sign.CheckpointKeys;
 import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
+import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.distributed.Frontend;
+import dev.stele.server.distributed.PgLogStore;
+import dev.stele.server.sequencer.Appender;
+import dev.stele.merkle.tiles.TileReader;
 import dev.stele.server.witness.WitnessCollector;
 import dev.stele.server.witness.WitnessConfig;
 import dev.stele.server.log.TileCache;
@@ -53,10 +58,11 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
         "Runs a Stele transparency log: the Sigstore Rekor v1 REST API, the Rekor v2 API and C2SP "
-            + "tlog-tiles over one Merkle tree in an embedded RocksDB store.",
+            + "tlog-tiles over one Merkle tree, in an embedded RocksDB store or, for several frontends,"
+            + " in PostgreSQL and an S3-compatible object store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {TrustCommand.class, HsmKeygenCommand.class, ImportCommand.class})
+    subcommands = {TrustCommand.class, HsmKeygenCommand.class, ImportCommand.class, MigrateCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -119,6 +125,9 @@ public final class Main implements Callable<Integer> {
   LimitOptions limits = new LimitOptions();
 
   @CommandLine.Mixin
+  StorageOptions storage;
+
+  @CommandLine.Mixin
   SecurityOptions security;
 
   public static void main(String[] args) {
@@ -135,7 +144,8 @@ public final class Main implements Callable<Integer> {
     Optional<Path> keyFile = key == null || Pkcs11Uri.isUri(key) ? Optional.empty() : Optional.of(Path.of(key));
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
-        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve());
+        verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve(),
+        storage.distributed());
   }
 
   @Override
@@ -189,8 +199,9 @@ public final class Main implements Callable<Integer> {
 
   /** The running server; {@link #close} is the orderly shutdown. */
   public static final class Server implements AutoCloseable {
-    private final RocksLogStore store;
-    private final Sequencer sequencer;
+    private final LogStore store;
+    private final Appender sequencer;
+    private final AutoCloseable writer;
     private final Vertx vertx;
     private final AtomicInteger inFlight;
     private final int port;
@@ -200,11 +211,12 @@ public final class Main implements Callable<Integer> {
     private final Listeners listeners;
     private volatile boolean closed;
 
-    private Server(RocksLogStore store, Sequencer sequencer, Vertx vertx, AtomicInteger inFlight,
+    private Server(LogStore store, Appender sequencer, AutoCloseable writer, Vertx vertx, AtomicInteger inFlight,
         int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, Listeners listeners) {
       this.witnesses = witnesses;
       this.store = store;
       this.sequencer = sequencer;
+      this.writer = writer;
       this.vertx = vertx;
       this.inFlight = inFlight;
       this.port = port;
@@ -246,13 +258,23 @@ public final class Main implements Callable<Integer> {
      */
     public static Server start(ServerConfig config, SecurityConfig security, WitnessConfig witnessConfig,
         VertxOptions vertxOptions, UnaryOperator<SequencerStore> storeDecorator) throws Exception {
+      if (config.distributed().isPresent() && witnessConfig.policy().isPresent()) {
+        // The collector keeps cosigned checkpoints in the embedded store and listens to the one
+        // sequencer of this process; with the distributed driver the integrator may be another
+        // frontend, and PostgreSQL has no place for cosignatures yet.
+        throw new LogLoader.StartupException("--witness-policy is not supported with --storage postgres yet:"
+            + " witnesses need the embedded store (log-server/README.md, distributed storage)");
+      }
       Signer key = LogKeys.load(config.keyFile(), config.key().isEmpty() && security.keys().pkcs11().isEmpty(),
           security.keys());
       Signer checkpointKey = CheckpointKeys.loadOrGenerate(witnessConfig.checkpointKeyFile(config.dataDir()),
           witnessConfig.checkpointKey().isEmpty(), security.keys().passwordFile());
       Listeners listeners = Listeners.prepare(security);
-      RocksLogStore store = RocksLogStore.open(config.dataDir());
-      Sequencer sequencer = null;
+      RocksLogStore rocks = null;
+      LogStore store = config.distributed().isPresent() ? PgLogStore.open(config.distributed().get())
+          : (rocks = RocksLogStore.open(config.dataDir()));
+      Appender sequencer = null;
+      AutoCloseable writer = null;
       WitnessCollector collector = null;
       Vertx vertx = null;
       try {
@@ -262,23 +284,39 @@ public final class Main implements Callable<Integer> {
         // actual port is not known yet, but the name is the bare host and does not include it.
         URI nameSource = config.publicUrl(config.port());
         LogSigner signer = new LogSigner(key, checkpointKey, nameSource.getHost(), identity.treeId());
-        TreeState head = LogLoader.load(store, signer);
-
         ServerMetrics metrics = new ServerMetrics();
-        SequencerStore writes = storeDecorator.apply(store);
-        sequencer = new Sequencer(writes, head, signer,
-            new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize(),
-                config.limits().requestTimeout()),
-            System::currentTimeMillis, metrics);
-        Sequencer seq = sequencer;
-        metrics.bindState(() -> seq.head().size(), seq::queueDepth);
-        metrics.bindStore(store.figures());
-        if (witnessConfig.policy().isPresent()) {
-          collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
-              witnessConfig.timeout(), sequencer, store, signer, metrics);
+        Sequencer.Config batching = new Sequencer.Config(config.maxBatchSize(), config.maxBatchAge(), config.queueSize(),
+            config.limits().requestTimeout());
+        TreeState head;
+        TileReader writes;
+        PublishedHead published;
+        if (rocks != null) {
+          head = LogLoader.load(rocks, signer);
+          SequencerStore decorated = storeDecorator.apply(rocks);
+          Sequencer seq = new Sequencer(decorated, head, signer, batching, System::currentTimeMillis, metrics);
+          sequencer = seq;
+          writer = seq;
+          writes = decorated;
+          metrics.bindStore(rocks.figures());
+          if (witnessConfig.policy().isPresent()) {
+            collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
+                witnessConfig.timeout(), seq, rocks, signer, metrics);
+          }
+          published = collector != null ? collector : PublishedHead.of(seq);
+          seq.start();
+        } else {
+          PgLogStore pg = (PgLogStore) store;
+          head = LogLoader.loadDistributed(pg, signer);
+          Frontend frontend = new Frontend(pg, head, signer, batching, System::currentTimeMillis, metrics,
+              nameSource.getHost() + ":" + config.port());
+          frontend.start();
+          sequencer = frontend;
+          writer = frontend;
+          writes = pg;
+          published = PublishedHead.of(frontend);
         }
-        PublishedHead published = collector != null ? collector : PublishedHead.of(sequencer);
-        sequencer.start();
+        Appender seq = sequencer;
+        metrics.bindState(() -> seq.head().size(), seq::queueDepth);
 
         int loops = Runtime.getRuntime().availableProcessors();
         vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(loops));
@@ -288,6 +326,7 @@ public final class Main implements Callable<Integer> {
         // decorator reaches them too.
         LogReader reader = new LogReader(store, writes, sequencer, signer, identity, metrics, published,
             witnessConfig.v1AllLines());
+        RocksLogStore backupStore = rocks;
         LogServices services = new LogServices(reader, sequencer, metrics, verifyPool,
             new VerifierCache(VerifierCache.DEFAULT_CAPACITY), readPool,
             new TileCache<>(8192, (old, fresh) -> old), new TileCache<>(64, (old, fresh) -> old), config.bodyLimit(),
@@ -306,20 +345,21 @@ public final class Main implements Callable<Integer> {
         }
         int actual = first.actualPort();
         URI url = config.publicUrl(actual);
-        listeners.startAdmin(vertx, services, security.backupDir()
-            .map(d -> new Backup(store, signer, identity, d)).orElse(null));
+        // Online backups copy the embedded store; PostgreSQL and the object store have their own.
+        listeners.startAdmin(vertx, services, backupStore == null ? null : security.backupDir()
+            .map(d -> new Backup(backupStore, signer, identity, d)).orElse(null));
         listeners.watch(true);
         LOG.info("Stele log listening on " + (security.tls() ? "https" : "http") + "://" + config.bind() + ":" + actual
             + " (public URL " + url
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
             + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
-            + signer.checkpointVkey().orElse("none") + ")");
-        return new Server(store, sequencer, vertx, inFlight, actual, url, signer, collector, listeners);
+            + signer.checkpointVkey().orElse("none") + ", storage " + store.describe() + ")");
+        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, collector, listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
         if (collector != null) collector.close();
-        if (sequencer != null) sequencer.close();
+        if (writer != null) writer.close();
         store.close();
         throw e;
       }
@@ -348,12 +388,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The store, for tests that audit what is on disk. */
-    RocksLogStore store() {
+    LogStore store() {
       return store;
     }
 
-    /** The sequencer, for tests. */
-    Sequencer sequencer() {
+    /** The write side, for tests. */
+    Appender sequencer() {
       return sequencer;
     }
 
@@ -368,7 +408,7 @@ public final class Main implements Callable<Integer> {
       Logging.direct(Main.class, "shutting down: finishing queued entries");
       listeners.close();
       try {
-        sequencer.close();
+        writer.close();
         if (witnesses != null) witnesses.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);

@@ -1,5 +1,6 @@
 package dev.stele.server;
 
+import dev.stele.server.distributed.DistributedStorage;
 import dev.stele.server.http.RequestLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ import java.util.Optional;
  * @param readThreads threads serving reads from the store. Default: two per core.
  * @param limits connections, deadlines, verification slots and body limits of search and
  *     retrieve: what one client may hold ({@link RequestLimits}, with the defaults there).
+ * @param distributed where the distributed driver keeps the log ({@code --storage postgres}):
+ *     PostgreSQL and an S3-compatible bucket; empty for the embedded RocksDB store in {@code
+ *     dataDir}, the default.
  */
 public record ServerConfig(
     int port,
@@ -51,20 +55,14 @@ public record ServerConfig(
     long bodyLimit,
     int verifyThreads,
     int readThreads,
-    RequestLimits limits) {
-
-  /** A configuration with the default {@link RequestLimits}. */
-  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
-      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
-      int verifyThreads, int readThreads) {
-    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
-        verifyThreads, readThreads, RequestLimits.DEFAULTS);
-  }
+    RequestLimits limits,
+    Optional<DistributedStorage> distributed) {
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(distributed, "distributed");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     if (maxBatchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1");
     if (maxBatchAge.isNegative()) throw new IllegalArgumentException("--batch-age-ms must be >= 0");
@@ -80,6 +78,28 @@ public record ServerConfig(
         throw new IllegalArgumentException("--public-url must be an http(s) URL with a host, got " + u);
       }
     });
+  }
+
+  /** The embedded store (the default), with the default {@link RequestLimits}. */
+  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
+      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
+      int verifyThreads, int readThreads) {
+    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
+        verifyThreads, readThreads, RequestLimits.DEFAULTS);
+  }
+
+  /** The embedded store (the default), with these {@link RequestLimits}. */
+  public ServerConfig(int port, String bind, Path dataDir, Optional<Path> key, Optional<URI> publicUrl,
+      Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
+      int verifyThreads, int readThreads, RequestLimits limits) {
+    this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
+        verifyThreads, readThreads, limits, Optional.empty());
+  }
+
+  /** This configuration with the distributed driver. */
+  public ServerConfig withDistributed(DistributedStorage storage) {
+    return new ServerConfig(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize,
+        bodyLimit, verifyThreads, readThreads, limits, Optional.of(storage));
   }
 
   /** The key file: the one given, or the one in the data directory. */

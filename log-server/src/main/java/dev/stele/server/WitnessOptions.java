@@ -21,8 +21,8 @@ final class WitnessOptions {
 
   @Option(names = "--witness-policy", paramLabel = "FILE", defaultValue = "${env:STELE_WITNESS_POLICY}",
       description = "Ask the witnesses of this c2sp.org/tlog-policy file (each 'witness <name> <vkey> <url>') to cosign"
-          + " every new checkpoint, and publish it with their cosignatures once they reach its quorum (env"
-          + " STELE_WITNESS_POLICY).")
+          + " every new checkpoint, and publish it with their cosignatures once they reach its quorum; not yet"
+          + " with --storage postgres, which refuses to start with it (env STELE_WITNESS_POLICY).")
   Path witnessPolicy;
 
   @Option(names = "--witness-fail-closed", defaultValue = "${env:STELE_WITNESS_FAIL_CLOSED:-false}",

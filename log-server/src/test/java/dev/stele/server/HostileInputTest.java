@@ -277,7 +277,7 @@ class HostileInputTest {
       }
       assertEquals(201, s.post("/api/v1/log/entries", signer.dsse("{\"_type\":\"https://in-toto.io/Statement/v1\"}"
           .getBytes(StandardCharsets.UTF_8))).statusCode());
-      db = s.server.store().directory();
+      db = s.rocks().directory();
     }
     Map<String, String> before = rows(db);
 
@@ -348,7 +348,7 @@ class HostileInputTest {
       HttpResponse<String> last = s.post("/api/v1/index/retrieve", "{\"hash\":\"sha256:" + sha256Of(299) + "\"}");
       assertEquals(200, last.statusCode(), last.body());
       assertEquals(0, JSON.readTree(last.body()).size(), "past the 256th key: " + last.body());
-      db = s.server.store().directory();
+      db = s.rocks().directory();
     }
     long rows = Long.parseLong(rows(db).get("search").split(" ")[0]);
     assertTrue(rows > 0 && rows <= 256, rows + " search rows");

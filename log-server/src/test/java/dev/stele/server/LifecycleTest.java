@@ -238,4 +238,25 @@ class LifecycleTest {
         () -> Main.Server.start(TestServer.config(dir)));
     assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
   }
+
+  /**
+   * Witnesses need the embedded store (the cosigned checkpoint is kept there, and the collector
+   * listens to this process's sequencer): with the distributed driver the server refuses to start
+   * and says why, before it opens anything. The database URL points nowhere: the refusal comes
+   * first.
+   */
+  @Test
+  void witnessesWithTheDistributedDriver_areRefusedAtStart(@TempDir Path own) throws Exception {
+    dev.stele.client.protocol.WitnessPolicy policy = dev.stele.client.protocol.WitnessPolicy.parse("quorum none\n");
+    dev.stele.server.distributed.DistributedStorage nowhere = new dev.stele.server.distributed.DistributedStorage(
+        "jdbc:postgresql://127.0.0.1:9/none", null, null, URI.create("http://127.0.0.1:9"), "none", "us-east-1",
+        null, null, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(30));
+    ServerConfig config = TestServer.config(own).withDistributed(nowhere);
+    dev.stele.server.witness.WitnessConfig witnesses = new dev.stele.server.witness.WitnessConfig(
+        Optional.empty(), Optional.of(policy), false, java.time.Duration.ofSeconds(1), true);
+    LogLoader.StartupException e = assertThrows(LogLoader.StartupException.class,
+        () -> Main.Server.start(config, witnesses, new io.vertx.core.VertxOptions(), UnaryOperator.identity()));
+    assertTrue(e.getMessage().contains("--witness-policy is not supported with --storage postgres"), e.getMessage());
+    assertFalse(Files.exists(own.resolve("log-key.pem")), "nothing was created before the refusal");
+  }
 }

@@ -17,7 +17,7 @@ import dev.stele.server.http.RequestLimits;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.sequencer.SequencerStore;
-import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.storage.LogStore;
 import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,6 +64,11 @@ final class TestServer implements AutoCloseable {
         .setMaxEventLoopExecuteTime(500).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
     return new TestServer(config.dataDir(), Main.Server.start(config, security, options, UnaryOperator.identity()),
         security.tls() ? "https" : "http", client);
+  }
+
+  /** The embedded store of a server that has one (not one on the distributed driver). */
+  dev.stele.server.storage.RocksLogStore rocks() {
+    return (dev.stele.server.storage.RocksLogStore) server.store();
   }
 
   static ServerConfig config(Path dir) {
@@ -171,7 +176,7 @@ final class TestServer implements AutoCloseable {
    * present and indexed under its leaf hash, every data tile equal to the entries' leaf hashes,
    * the tiles reproducing the signed root.
    */
-  static void audit(RocksLogStore store, PublicKey logKey) throws Exception {
+  static void audit(LogStore store, PublicKey logKey) throws Exception {
     TreeState s = store.treeState().orElseThrow();
     SignedNote note = SignedNote.parse(s.checkpoint());
     note.verify(List.of(NoteKeys.rekorVerifier("127.0.0.1", logKey)));

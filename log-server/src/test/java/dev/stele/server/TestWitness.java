@@ -33,6 +33,8 @@ final class TestWitness implements AutoCloseable {
   private final Map<String, Long> sizes = new HashMap<>();
   private final Map<String, Hash> roots = new HashMap<>();
   private volatile Mode mode = Mode.UP;
+  /** How long an answer takes in mode UP, as a witness across the world would. */
+  private volatile long delayMillis;
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger cosigned = new AtomicInteger();
 
@@ -67,6 +69,10 @@ final class TestWitness implements AutoCloseable {
     mode = m;
   }
 
+  void delay(java.time.Duration d) {
+    delayMillis = d.toMillis();
+  }
+
   private void handle(HttpExchange ex) {
     try (ex) {
       requests.incrementAndGet();
@@ -78,6 +84,9 @@ final class TestWitness implements AutoCloseable {
       if (mode == Mode.HANG) {
         Thread.sleep(60_000);
         return;
+      }
+      if (delayMillis > 0) {
+        Thread.sleep(delayMillis);
       }
       AddCheckpoint r;
       Checkpoint cp;

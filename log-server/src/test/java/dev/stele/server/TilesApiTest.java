@@ -39,7 +39,12 @@ class TilesApiTest {
 
   @BeforeAll
   static void fill() throws Exception {
-    log = TestServer.start(dir);
+    fill(TestServer.start(dir));
+  }
+
+  /** Starts the suite on {@code server}: {@value #ENTRIES} entries, all answered 201. */
+  static void fill(TestServer server) throws Exception {
+    log = server;
     Proposals signer = new Proposals();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

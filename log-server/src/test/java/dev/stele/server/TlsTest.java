@@ -83,7 +83,7 @@ class TlsTest {
     ca.server("other", TestPki.ec()).write(dir.resolve("other.pem"), dir.resolve("other-key.pem"));
     IOException e = assertThrows(IOException.class,
         () -> start(ca, new Exposure().tls(dir.resolve("cert.pem"), dir.resolve("other-key.pem"))));
-    assertTrue(e.getMessage().contains("is not the key of the first certificate"), e.getMessage());
+    assertTrue(e.getMessage().contains("does not belong to the first certificate"), e.getMessage());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.stele.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,7 +164,7 @@ class WitnessingTest {
     assertEquals(3.0, metricValue(metrics, "stele_tree_size"), metrics);
 
     // Stored, and served again at once by a restarted log.
-    assertEquals(cosigned.format(), log.server.store().cosignedState().orElseThrow().checkpoint());
+    assertEquals(cosigned.format(), log.rocks().cosignedState().orElseThrow().checkpoint());
     log.close();
     log = null;
     for (TestWitness w : witnesses) {
@@ -169,6 +173,56 @@ class WitnessingTest {
     start(false, Duration.ofSeconds(10));
     assertEquals(cosigned.format(), served().format());
     log.audit();
+  }
+
+  @Test
+  void failOpen_allUp_whileAppendsKeepComing_servesOnlyCosignedCheckpoints() throws Exception {
+    // Witnesses that take 200 ms each: the head moves on during every round.
+    witnesses.clear();
+    for (int i = 1; i <= 3; i++) {
+      TestWitness w = new TestWitness("witness.test/w" + i);
+      w.delay(Duration.ofMillis(200));
+      witnesses.add(w);
+    }
+    start(false, Duration.ofSeconds(10));
+    awaitCosigned(0, 2);
+    AtomicBoolean appending = new AtomicBoolean(true);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    AtomicLong appended = new AtomicLong();
+    Thread appender = new Thread(() -> {
+      try {
+        while (appending.get()) {
+          HttpResponse<String> r = append();
+          assertEquals(201, r.statusCode(), r.body());
+          appended.incrementAndGet();
+        }
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    });
+    appender.start();
+    try {
+      awaitCosigned(5, 2);
+      // Every checkpoint served while the witnesses answer carries the quorum, and sizes only grow;
+      // the head (where appends are proven) runs ahead of it.
+      long last = 0;
+      long behind = 0;
+      for (int i = 0; i < 30; i++) {
+        SignedNote n = served();
+        Witnesses.verify(n, policy);
+        long size = Checkpoint.parse(n.text()).size();
+        assertTrue(size >= last, size + " after " + last);
+        last = size;
+        behind = Math.max(behind, log.server.store().treeState().orElseThrow().size() - size);
+        Thread.sleep(30);
+      }
+      assertTrue(behind > 0, "the appends kept coming: the head was ahead of the served checkpoint at least once");
+    } finally {
+      appending.set(false);
+      appender.join(30_000);
+    }
+    assertNull(failed.get(), () -> String.valueOf(failed.get()));
+    assertTrue(appended.get() >= 5, "appended " + appended.get());
   }
 
   @Test

@@ -91,6 +91,7 @@ final class WitnessOptions {
       if (key == null && !Files.exists(file)) {
         generate(file);
       }
+      KeyFiles.requireOwnerOnly(file, "witness key", "the witness");
       String password = System.getenv(PASSWORD_ENV);
       signer = Signers.forKey(KeyFiles.readPrivateKey(file, password == null ? null : password.toCharArray()));
       if (PublicKeys.typeOf(signer.publicKey()) != KeyType.ED25519) {

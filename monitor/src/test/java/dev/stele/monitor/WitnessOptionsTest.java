@@ -10,6 +10,7 @@ import dev.stele.client.protocol.NoteKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -67,6 +68,20 @@ class WitnessOptionsTest {
     assertEquals(NoteKeys.cosignatureVerifierKey("witness.test/w2", pair.getPublic()), c.vkey());
     assertEquals(0, c.port());
     assertFalse(Files.exists(dir.resolve(WitnessOptions.KEY_FILE)));
+  }
+
+  @Test
+  void aKeyOthersMayRead_isRefused_withTheCommandThatFixesIt() throws Exception {
+    Path file = dir.resolve("w.pem");
+    KeyFiles.writePrivateKeyUnencrypted(file, KeyFiles.generateEd25519().getPrivate());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parse("--witness-name", "w", "--witness-key", file.toString()).config(dir));
+    assertTrue(e.getMessage().contains("can sign as the witness") && e.getMessage().endsWith("chmod 600 " + file),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("PRIVATE KEY"), e.getMessage());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertTrue(parse("--witness-name", "w", "--witness-key", file.toString()).config(dir).isPresent());
   }
 
   @Test

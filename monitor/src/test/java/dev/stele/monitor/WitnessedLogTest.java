@@ -192,6 +192,13 @@ class WitnessedLogTest {
     String metrics = scrape();
     assertTrue(metrics.contains("stele_witness_errors_total{reason=\"unreachable\",witness=\"witness.test/w3\"} "),
         metrics);
+    // The quorum can be met before the down witness' failed exchange is counted: wait for it.
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (metricValue(metrics, "stele_witness_errors_total{reason=\"unreachable\",witness=\"witness.test/w3\"}") < 1
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      metrics = scrape();
+    }
     assertTrue(metricValue(metrics, "stele_witness_errors_total{reason=\"unreachable\",witness=\"witness.test/w3\"}") >= 1,
         metrics);
 

@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -22,7 +23,9 @@ import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -203,6 +206,32 @@ public final class KeyFiles {
   /** Writes {@code key} as PEM to a new file. An existing file is never overwritten. */
   public static void writePublicKey(Path path, PublicKey key) throws IOException {
     writeNew(path, encodePublicKey(key), false);
+  }
+
+  /**
+   * Refuses a private key file that its group or others may read or write: whoever reads it can
+   * sign as its owner ({@code owner}: "the log", "the witness"). Nothing to check on a file system
+   * without POSIX permissions.
+   *
+   * @param what the key's name in the message, e.g. "log key"
+   * @throws KeyFileException naming the file, its mode and the command that fixes it
+   */
+  public static void requireOwnerOnly(Path file, String what, String owner) throws IOException, KeyFileException {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return;
+    }
+    EnumSet<PosixFilePermission> loose = EnumSet.of(
+        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    loose.retainAll(perms);
+    if (!loose.isEmpty()) {
+      throw new KeyFileException("the " + what + " file " + file + " is readable or writable by others than its owner"
+          + " (mode " + PosixFilePermissions.toString(perms) + "); whoever reads it can sign as " + owner
+          + ". Fix it with: chmod 600 " + file);
+    }
   }
 
   /** Reads a private key file; see {@link #decodePrivateKey}. Errors name the file. */

@@ -61,6 +61,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RegistryTransport {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+  /**
+   * The longest a token is kept, whatever {@code expires_in} says: the token service may send any
+   * 64-bit number, and an instant that far ahead cannot be represented (plusSeconds throws).
+   */
+  static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(1);
   private static final int MAX_TOKEN_BODY = 1024 * 1024;
   /** Where the registry of Docker Hub references answers. */
   static final String DOCKER_HUB_ENDPOINT = "registry-1.docker.io";
@@ -280,7 +285,8 @@ final class RegistryTransport {
           + " answered without a usable \"token\" or \"access_token\"", null);
     }
     // Renew ten seconds early so a token does not expire in flight.
-    Instant expires = clock.instant().plusSeconds(Math.max(1, expiresIn - 10));
+    long lifetime = Math.min(expiresIn, MAX_TOKEN_LIFETIME.toSeconds());
+    Instant expires = clock.instant().plusSeconds(Math.max(1, lifetime - 10));
     tokens.put(repo.registry() + " " + scope, new Token(token, expires));
     return token;
   }

@@ -44,9 +44,13 @@ public record EntryId(OptionalLong treeId, Hash uuid) {
   /**
    * Parses a 64-digit UUID or an 80-digit entry ID, in either case.
    *
-   * @throws FormatException for any other length, a non-hex digit or a tree ID above 2^63-1
+   * @throws FormatException for null (a JSON null where an ID belongs), any other length, a
+   *     non-hex digit or a tree ID above 2^63-1
    */
   public static EntryId parse(String id) throws FormatException {
+    if (id == null) {
+      throw new FormatException("an entry ID is missing (null)");
+    }
     if (id.length() != 64 && id.length() != 80) {
       throw new FormatException("an entry ID is 64 hex digits (UUID) or 80 hex digits"
           + " (16-digit tree ID and UUID), got " + id.length() + " characters");

@@ -302,6 +302,9 @@ public final class RekorJson {
     if (info.inactiveShards() != null) {
       for (int i = 0; i < info.inactiveShards().size(); i++) {
         LogInfo shard = info.inactiveShards().get(i);
+        if (shard == null) {
+          throw new FormatException("inactiveShards[" + i + "] is null");
+        }
         if (shard.inactiveShards() != null && !shard.inactiveShards().isEmpty()) {
           throw new FormatException("inactiveShards[" + i + "] has inactive shards of its own");
         }

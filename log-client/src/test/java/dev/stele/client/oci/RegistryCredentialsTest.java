@@ -14,6 +14,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +38,8 @@ class RegistryCredentialsTest {
   static final class Fake implements AutoCloseable {
     final HttpServer http;
     final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    /** What {@code /token} answers. */
+    volatile String tokenAnswer = "{\"token\":\"tkn\",\"expires_in\":300}";
 
     Fake(String challenge) throws IOException {
       http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -43,7 +48,7 @@ class RegistryCredentialsTest {
           String auth = x.getRequestHeaders().getFirst("Authorization");
           seen.add(x.getRequestURI().getPath() + " " + auth);
           if (x.getRequestURI().getPath().equals("/token")) {
-            answer(x, 200, "{\"token\":\"tkn\",\"expires_in\":300}", null);
+            answer(x, 200, tokenAnswer, null);
           } else if (auth == null) {
             answer(x, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}",
                 challenge.replace("PORT", Integer.toString(port())));
@@ -171,5 +176,48 @@ class RegistryCredentialsTest {
         Map.of("registry.example", Set.of("auth.example")), Clock.systemUTC());
     assertTrue(trusting.tokenHostTrusted(other, "auth.example"));
     assertFalse(trusting.tokenHostTrusted(new Repository("registry2.example", "team/app"), "auth.example"));
+  }
+
+  /** A clock the test moves. */
+  private static final class MovableClock extends Clock {
+    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  /**
+   * The token service chooses expires_in, any 64-bit number: 2^63-1 seconds ahead is past what an
+   * Instant holds (found by OciFuzzTest#registryToken, an ArithmeticException out of
+   * resolve). A token is kept a day at most.
+   */
+  @Test
+  void tokenLifetime_isCappedAtADay_whateverExpiresInSays() throws Exception {
+    Fake f = fake("Bearer realm=\"http://127.0.0.1:PORT/token\",service=\"reg\"");
+    f.tokenAnswer = "{\"token\":\"tkn\",\"expires_in\":" + Long.MAX_VALUE + "}";
+    String name = "127.0.0.1:" + f.port();
+    MovableClock clock = new MovableClock();
+    RegistryClient client = RegistryClient.builder().clock(clock).build();
+    for (int i = 0; i < 2; i++) {
+      RegistryException e = assertThrows(RegistryException.class, () -> client.resolve(ref(name)));
+      assertEquals(Reason.NOT_FOUND, e.reason(), e.getMessage());
+    }
+    assertEquals(1, f.seen.stream().filter(s -> s.startsWith("/token ")).count(), f.seen.toString());
+
+    clock.now = clock.now.plus(RegistryTransport.MAX_TOKEN_LIFETIME);
+    assertThrows(RegistryException.class, () -> client.resolve(ref(name)));
+    assertEquals(2, f.seen.stream().filter(s -> s.startsWith("/token ")).count(), f.seen.toString());
   }
 }

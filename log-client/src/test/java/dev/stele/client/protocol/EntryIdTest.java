@@ -72,4 +72,11 @@ class EntryIdTest {
     assertThrows(IllegalArgumentException.class, () -> EntryId.treeIdHex(-1));
     assertThrows(IllegalArgumentException.class, () -> EntryId.of(-1, Rfc6962.EMPTY_ROOT));
   }
+
+  /** A JSON null in entryUUIDs or a search answer (found by RekorJsonFuzzTest#retrieveRequest). */
+  @Test
+  void parse_null_throwsFormatException() {
+    FormatException e = assertThrows(FormatException.class, () -> EntryId.parse(null));
+    assertEquals("an entry ID is missing (null)", e.getMessage());
+  }
 }

@@ -260,6 +260,11 @@ class RekorJsonTest {
     String bad = new String(wire, StandardCharsets.UTF_8).replace("\"42\"", "\"042\"");
     assertTrue(assertThrows(FormatException.class, () -> RekorJson.readLogInfo(bad.getBytes(StandardCharsets.UTF_8)))
         .getMessage().contains("treeID must be a non-negative decimal integer, got '042'"));
+    // A null shard (found by RekorJsonFuzzTest#logInfo): refused, not a NullPointerException.
+    ObjectNode nullShard = (ObjectNode) ProtocolJson.mapper().readTree(wire);
+    nullShard.putArray("inactiveShards").addNull();
+    assertEquals("inactiveShards[0] is null", assertThrows(FormatException.class,
+        () -> RekorJson.readLogInfo(ProtocolJson.mapper().writeValueAsBytes(nullShard))).getMessage());
   }
 
   @Test

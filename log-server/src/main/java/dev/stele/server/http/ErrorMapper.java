@@ -9,6 +9,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -145,8 +146,36 @@ public final class ErrorMapper implements Handler<RoutingContext> {
         .putHeader("Content-Type", "application/json")
         .end(body)
         .onComplete(v -> {
-          if (unread != null) unread.close();
+          if (unread != null) closeAfterBody(ctx, unread);
         });
+  }
+
+  /** How long the rest of an unread body is read and dropped before the connection is closed. */
+  static final long LINGER_MILLIS = 2_000;
+
+  /**
+   * Closes the connection once the client has sent the rest of its body, or after {@link
+   * #LINGER_MILLIS}. Closed at once, a socket with unread bytes is reset, and the reset can
+   * discard the answer before the client reads it: a client still sending a body that is too
+   * large would see a broken connection instead of its 413. What is read meanwhile is dropped.
+   */
+  private static void closeAfterBody(RoutingContext ctx, HttpConnection connection) {
+    HttpServerRequest req = ctx.request();
+    if (req.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> connection.close());
+    try {
+      req.handler(buf -> {}).endHandler(end -> {
+        ctx.vertx().cancelTimer(timer);
+        connection.close();
+      }).resume();
+    } catch (IllegalStateException e) {
+      // The request was ended meanwhile: nothing is left to drop.
+      ctx.vertx().cancelTimer(timer);
+      connection.close();
+    }
   }
 
   /**

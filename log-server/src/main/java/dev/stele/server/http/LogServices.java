@@ -5,13 +5,13 @@ import dev.stele.merkle.Hash;
 import dev.stele.server.log.TileCache;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.read.LogReader;
-import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sequencer.Appender;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * What the HTTP handlers work with: the read side (everything but appends), the sequencer
- * (appends), the worker pools and the meters. Built once by the server and shared by every HTTP
+ * What the HTTP handlers work with: the read side (everything but appends), the write side
+ * (appends: the embedded sequencer or the distributed frontend), the worker pools and the meters. Built once by the server and shared by every HTTP
  * verticle instance.
  *
  * @param verifyPool runs entry validation and signature checks, unordered, one thread per core
@@ -24,7 +24,7 @@ import io.vertx.core.buffer.Buffer;
  */
 public record LogServices(
     LogReader reader,
-    Sequencer sequencer,
+    Appender sequencer,
     ServerMetrics metrics,
     WorkerExecutor verifyPool,
     VerifierCache verifierCache,

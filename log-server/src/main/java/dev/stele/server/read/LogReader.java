@@ -30,9 +30,10 @@ import dev.stele.server.log.TreeState;
 import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Sequenced;
+import dev.stele.server.sequencer.Appender;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sign.LogSigner;
-import dev.stele.server.storage.RocksLogStore;
+import dev.stele.server.storage.LogStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,7 +50,7 @@ import java.util.Set;
  *
  * <p>Every method that reads the store or builds a proof blocks: callers run it on a worker
  * thread, never on an event loop. Reads never touch the sequencer's queue; they see the newest
- * durable head ({@link Sequencer#head}). Thread-safe.
+ * durable head ({@link Appender#head}). Thread-safe.
  *
  * <p><b>Self-check.</b> Every inclusion proof is verified against the checkpoint it is sent with,
  * and every consistency proof against the roots it connects, before it leaves. A proof that fails
@@ -68,9 +69,9 @@ public final class LogReader {
    */
   static final int SEARCH_MOVES = 4 * SEARCH_PAGE;
 
-  private final RocksLogStore store;
+  private final LogStore store;
   private final TileReader tiles;
-  private final Sequencer sequencer;
+  private final Appender sequencer;
   private final LogSigner signer;
   private final LogIdentity identity;
   private final ServerMetrics metrics;
@@ -102,7 +103,7 @@ public final class LogReader {
    * @param tiles where proofs and tiles are read from: the store itself, or the store as the
    *     sequencer sees it through a decorator (tests inject faults there)
    */
-  public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+  public LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics) {
     this(store, tiles, sequencer, signer, identity, metrics, PublishedHead.of(sequencer), false);
   }
@@ -114,19 +115,19 @@ public final class LogReader {
    *     (cosign, rekor-cli) refuses a note with any line of another key, while sigstore-js,
    *     sigstore-java and Stele's client ignore such lines. {@code /checkpoint} always serves them all.
    */
-  public LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+  public LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics, PublishedHead published, boolean v1AllLines) {
     this(store, tiles, sequencer, signer, identity, metrics, published, v1AllLines, SEARCH_PAGE, SEARCH_MOVES);
   }
 
   /** As above, with other search bounds: tests page through a small log. */
-  LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+  LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics, int searchPage, int searchMoves) {
     this(store, tiles, sequencer, signer, identity, metrics, PublishedHead.of(sequencer), false, searchPage,
         searchMoves);
   }
 
-  private LogReader(RocksLogStore store, TileReader tiles, Sequencer sequencer, LogSigner signer,
+  private LogReader(LogStore store, TileReader tiles, Appender sequencer, LogSigner signer,
       LogIdentity identity, ServerMetrics metrics, PublishedHead published, boolean v1AllLines, int searchPage,
       int searchMoves) {
     this.published = published;
@@ -359,10 +360,10 @@ public final class LogReader {
     if (from < 0) {
       throw new IllegalArgumentException("search from index " + from);
     }
-    List<List<RocksLogStore.SearchCursor>> criteria = new ArrayList<>();
+    List<List<LogStore.SearchCursor>> criteria = new ArrayList<>();
     try {
       for (List<String> keys : query.criteria()) {
-        List<RocksLogStore.SearchCursor> cursors = new ArrayList<>();
+        List<LogStore.SearchCursor> cursors = new ArrayList<>();
         criteria.add(cursors);
         for (String k : keys) {
           cursors.add(store.searchCursor(k));
@@ -370,20 +371,20 @@ public final class LogReader {
       }
       if (!query.matchAll()) {
         // OR: every key is one criterion.
-        List<RocksLogStore.SearchCursor> all = new ArrayList<>();
+        List<LogStore.SearchCursor> all = new ArrayList<>();
         criteria.forEach(all::addAll);
         criteria = List.of(all);
       }
       return page(criteria, from);
     } finally {
-      for (List<RocksLogStore.SearchCursor> cursors : criteria) {
-        cursors.forEach(RocksLogStore.SearchCursor::close);
+      for (List<LogStore.SearchCursor> cursors : criteria) {
+        cursors.forEach(LogStore.SearchCursor::close);
       }
     }
   }
 
   /** A match of all criteria: the entries filed under any key of each. */
-  private SearchPage page(List<List<RocksLogStore.SearchCursor>> criteria, long from) throws IOException {
+  private SearchPage page(List<List<LogStore.SearchCursor>> criteria, long from) throws IOException {
     List<EntryId> ids = new ArrayList<>();
     int moves = 0;
     long pos = from;
@@ -399,7 +400,7 @@ public final class LogReader {
         }
         long next = -1;
         Hash nextLeaf = null;
-        for (RocksLogStore.SearchCursor cursor : criteria.get(c)) {
+        for (LogStore.SearchCursor cursor : criteria.get(c)) {
           moves++;
           long n = cursor.seek(candidate);
           if (n >= 0 && (next < 0 || n < next)) {

@@ -1,7 +1,7 @@
 package dev.stele.server.read;
 
 import dev.stele.server.log.TreeState;
-import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sequencer.Appender;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,8 +41,11 @@ public interface PublishedHead {
    */
   CompletableFuture<TreeState> atLeast(TreeState committed);
 
-  /** The newest durable head, served at once: a log without witnesses. */
-  static PublishedHead of(Sequencer sequencer) {
+  /**
+   * The newest durable head, served at once: a log without witnesses (the embedded sequencer, or
+   * the distributed driver's frontend, which never has witnesses).
+   */
+  static PublishedHead of(Appender sequencer) {
     return new PublishedHead() {
       @Override
       public TreeState current() {

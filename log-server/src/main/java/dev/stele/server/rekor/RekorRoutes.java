@@ -7,7 +7,6 @@ import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.RekorJson;
 import dev.stele.merkle.Hash;
 import dev.stele.client.protocol.VerificationBudget;
-import dev.stele.server.http.AccessControl;
 import dev.stele.server.http.ApiException;
 import dev.stele.server.http.LogServices;
 import dev.stele.server.http.RequestGuards;
@@ -15,8 +14,6 @@ import dev.stele.server.http.UnreadableInputException;
 import dev.stele.server.log.Admission;
 import dev.stele.server.log.InvalidRequestException;
 import dev.stele.server.read.LogReader;
-import dev.stele.server.sequencer.LogOverloadedException;
-import dev.stele.server.sequencer.Sequencer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -46,42 +43,12 @@ public final class RekorRoutes {
   public void create(RoutingContext ctx) {
     byte[] proposal = Replies.body(ctx);
     if (proposal == null) return;
-    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
-    log.verifyPool()
-        .executeBlocking(() -> {
-          deadline.check();
-          return UnreadableInputException.reading("the proposed entry",
-              () -> Admission.canonicalize(proposal, log.verifierCache()));
-        }, false)
-        .onComplete(v -> RequestGuards.verified(ctx))
-        .compose(entry -> {
-          if (RequestGuards.answered(ctx)) {
-            return Future.failedFuture(new LogOverloadedException("answered before it was sequenced", 1));
-          }
-          return Future.fromCompletionStage(
-              log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
-              ctx.vertx().getOrCreateContext())
-              .compose(s -> Future.fromCompletionStage(log.reader().publishedAtLeast(s.state()),
-                      ctx.vertx().getOrCreateContext())
-                  .compose(head -> log.readPool().executeBlocking(
-                      () -> created(log.reader().created(entry, s, head)), false)));
-        })
-        .onSuccess(out -> {
-          if (RequestGuards.answered(ctx)) return;
-          ctx.put(AccessControl.LOG_INDEX, out.index()).response()
-              .setStatusCode(201)
-              .putHeader("Content-Type", Replies.JSON)
-              .putHeader("Location", "/api/v1/log/entries/" + out.id())
-              .putHeader("ETag", out.id())
-              .end(out.json());
-        })
-        .onFailure(ctx::fail);
+    Appends.append(ctx, log, "the proposed entry", () -> Admission.canonicalize(proposal, log.verifierCache()),
+        (entry, s, head) -> created(log.reader().created(entry, s, head)), true);
   }
 
-  private record Created(String id, long index, Buffer json) {}
-
-  private static Created created(LoggedEntry e) {
-    return new Created(e.id().toString(), e.logIndex(), Buffer.buffer(RekorJson.writeEntry(e)));
+  private static Appends.Created created(LoggedEntry e) {
+    return new Appends.Created(e.id().toString(), e.logIndex(), Buffer.buffer(RekorJson.writeEntry(e)));
   }
 
   // ---- reads of entries ---------------------------------------------------------------------

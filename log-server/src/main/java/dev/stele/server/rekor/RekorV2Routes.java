@@ -9,16 +9,10 @@ import dev.stele.client.protocol.Inclusion;
 import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.client.protocol.ProtocolJson;
 import dev.stele.client.protocol.SignedNote;
-import dev.stele.server.http.AccessControl;
 import dev.stele.server.http.LogServices;
-import dev.stele.server.http.RequestGuards;
-import dev.stele.server.http.UnreadableInputException;
 import dev.stele.server.log.Admission;
 import dev.stele.server.log.TreeState;
-import dev.stele.server.sequencer.LogOverloadedException;
 import dev.stele.server.sequencer.Sequenced;
-import dev.stele.server.sequencer.Sequencer;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -46,41 +40,13 @@ public final class RekorV2Routes {
   public void create(RoutingContext ctx) {
     byte[] request = Replies.body(ctx);
     if (request == null) return;
-    RequestGuards.Deadline deadline = RequestGuards.deadlineOf(ctx);
-    log.verifyPool()
-        .executeBlocking(() -> {
-          deadline.check();
-          return UnreadableInputException.reading("the Rekor v2 request",
-              () -> Admission.canonicalizeV2(request, log.verifierCache()));
-        }, false)
-        .onComplete(v -> RequestGuards.verified(ctx))
-        .compose(entry -> {
-          if (RequestGuards.answered(ctx)) {
-            return Future.failedFuture(new LogOverloadedException("answered before it was sequenced", 1));
-          }
-          return Future.fromCompletionStage(
-              log.sequencer().submit(new Sequencer.Submission(entry.leafHash(), entry.body(), entry.indexKeys())),
-              ctx.vertx().getOrCreateContext())
-              // With fail-closed witnessing the answer waits, as a v1 answer does, for a cosigned head
-              // that covers the entry; the v2 note itself is the log's own signature of that head.
-              .compose(s -> Future.fromCompletionStage(log.reader().publishedAtLeast(s.state()),
-                      ctx.vertx().getOrCreateContext())
-                  .compose(head -> log.readPool().executeBlocking(() -> created(entry, s), false)));
-        })
-        .onSuccess(out -> {
-          if (RequestGuards.answered(ctx)) return;
-          ctx.put(AccessControl.LOG_INDEX, out.index()).response()
-              .setStatusCode(201)
-              .putHeader("Content-Type", Replies.JSON)
-              .putHeader("Location", "/api/v1/log/entries/" + out.id())
-              .end(out.json());
-        })
-        .onFailure(ctx::fail);
+    // With fail-closed witnessing the answer waits, as a v1 answer does, for a cosigned head that
+    // covers the entry; the v2 note itself is the log's own signature of that head.
+    Appends.append(ctx, log, "the Rekor v2 request", () -> Admission.canonicalizeV2(request, log.verifierCache()),
+        (entry, s, head) -> created(entry, s), false);
   }
 
-  private record Created(String id, long index, Buffer json) {}
-
-  private Created created(CanonicalEntry entry, Sequenced s) throws IOException {
+  private Appends.Created created(CanonicalEntry entry, Sequenced s) throws IOException {
     LoggedEntry v1 = log.reader().created(entry, s);
     Inclusion proof = v1.inclusion().orElseThrow();
     SignedNote note;
@@ -98,7 +64,7 @@ public final class RekorV2Routes {
     json.put("integratedTime", "0");
     ((ObjectNode) json.get("inclusionProof")).put("logIndex", Long.toString(v2.logIndex()));
     try {
-      return new Created(v1.id().toString(), v1.logIndex(), Buffer.buffer(ProtocolJson.mapper().writeValueAsBytes(json)));
+      return new Appends.Created(v1.id().toString(), v1.logIndex(), Buffer.buffer(ProtocolJson.mapper().writeValueAsBytes(json)));
     } catch (JsonProcessingException e) {
       throw new IOException("encoding the answer failed", e);
     }

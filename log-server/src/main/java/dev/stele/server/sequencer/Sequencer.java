@@ -92,7 +92,7 @@ import java.util.logging.Logger;
  * sequencer's state can be assumed: it stops taking entries, logs the cause once, and {@code
  * /readyz} says why, rather than leave a dead thread behind a queue that keeps filling.
  */
-public final class Sequencer implements AutoCloseable {
+public final class Sequencer implements Appender, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
 
   /** Signs what a batch needs. Implementations hold the log's private key. */
@@ -239,16 +239,19 @@ public final class Sequencer implements AutoCloseable {
   }
 
   /** The newest durable tree state. */
+  @Override
   public TreeState head() {
     return head;
   }
 
   /** Entries waiting for the sequencer. */
+  @Override
   public int queueDepth() {
     return queued.get();
   }
 
   /** Why the sequencer stopped after a failure, or null while it is healthy. */
+  @Override
   public String stoppedReason() {
     return stoppedReason;
   }
@@ -261,6 +264,7 @@ public final class Sequencer implements AutoCloseable {
    *
    * <p>Never blocks.
    */
+  @Override
   public CompletableFuture<Sequenced> submit(Submission s) {
     if (!accepting) {
       return CompletableFuture.failedFuture(new LogOverloadedException(
@@ -573,6 +577,7 @@ public final class Sequencer implements AutoCloseable {
    * submission gets pushback until a restart; a batch already past its dedupe step may still
    * commit. The first reason given is kept. Safe to call from any thread.
    */
+  @Override
   public void halt(String reason) {
     synchronized (this) {
       if (stoppedReason != null) return;

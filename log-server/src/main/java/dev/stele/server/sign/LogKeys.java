@@ -9,12 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -103,19 +99,10 @@ public final class LogKeys {
 
   /** As {@link #checkPermissions(Path)}, for the log's key of another kind ({@code what}). */
   static void checkPermissions(Path file, String what) throws IOException {
-    Set<PosixFilePermission> perms;
     try {
-      perms = Files.getPosixFilePermissions(file);
-    } catch (UnsupportedOperationException e) {
-      return; // no POSIX permissions on this file system: nothing to check
-    }
-    EnumSet<PosixFilePermission> loose = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-    loose.retainAll(perms);
-    if (!loose.isEmpty()) {
-      throw new IOException("the " + what + " file " + file + " is readable or writable by others than its owner (mode "
-          + PosixFilePermissions.toString(perms) + "); whoever reads it can sign as the log. Fix it with: chmod 600 "
-          + file);
+      KeyFiles.requireOwnerOnly(file, what, "the log");
+    } catch (KeyFileException e) {
+      throw new IOException(e.getMessage());
     }
   }
 

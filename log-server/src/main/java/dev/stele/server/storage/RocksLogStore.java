@@ -77,7 +77,7 @@ import org.rocksdb.WriteOptions;
  * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer,
  * but for the SETs of imported entries, kept by the read side when first signed ({@link #keepSet}).
  */
-public final class RocksLogStore implements SequencerStore, AutoCloseable {
+public final class RocksLogStore implements LogStore, SequencerStore {
   static {
     RocksDB.loadLibrary();
   }
@@ -210,12 +210,14 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The identity written when the store was created, if it has been. */
+  @Override
   public Optional<LogIdentity> identity() throws StorageException {
     byte[] v = get(meta, Keys.metaIdentity(), "read log identity");
     return v == null ? Optional.empty() : Optional.of(Records.identity(v));
   }
 
   /** Writes the identity of a new store, durably. Fails if one is already there. */
+  @Override
   public void createIdentity(LogIdentity id) throws StorageException {
     if (identity().isPresent()) throw new StorageException("log identity already exists");
     try {
@@ -241,6 +243,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The tree state of the last committed batch; empty for a log that has never committed. */
+  @Override
   public Optional<TreeState> treeState() throws StorageException {
     byte[] v = get(meta, Keys.metaTree(), "read tree state");
     return v == null ? Optional.empty() : Optional.of(Records.treeState(v));
@@ -309,6 +312,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The stored tile (level, index) at its newest width, or null if there is none. */
+  @Override
   public HashTile tile(int level, long index) throws StorageException {
     byte[] v = tileBytes(level, index);
     return v == null ? null : decodeTile(level, index, v);
@@ -341,12 +345,14 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The index of the entry with this leaf hash, or -1. */
+  @Override
   public long findIndex(Hash leafHash) throws StorageException {
     byte[] v = get(leafIndex, leafHash.bytes(), "look up leaf hash");
     return v == null ? -1 : Keys.index(v);
   }
 
   /** The entry at {@code index}, or empty if the log has none there. */
+  @Override
   public Optional<StoredEntry> entry(long index) throws StorageException {
     byte[] v = get(entries, Keys.index(index), "read entry");
     return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
@@ -359,6 +365,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
    * the same bytes: ECDSA with deterministic nonces, RFC 6979); the last one stays. The sequencer
    * never writes an entry's key again after appending it, so nothing else is overwritten.
    */
+  @Override
   public void keepSet(StoredEntry signed) throws StorageException {
     assert Blocking.offEventLoop("RocksDB: store a SET");
     if (signed.setPending()) throw new IllegalArgumentException("entry " + signed.index() + " has no SET to keep");
@@ -370,6 +377,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
+  @Override
   public List<StoredEntry> entries(long from, int count) throws StorageException {
     assert Blocking.offEventLoop("RocksDB: read entries");
     List<StoredEntry> out = new ArrayList<>(Math.min(count, 256));
@@ -389,6 +397,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
   }
 
   /** The index of the last entry stored, or -1 if there is none. */
+  @Override
   public long lastEntryIndex() throws StorageException {
     assert Blocking.offEventLoop("RocksDB: find the last entry");
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(entries, ro)) {
@@ -405,8 +414,9 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
    * A cursor over the entries filed under the search key {@code key}, in index order. It holds a
    * RocksDB iterator: close it.
    */
+  @Override
   public SearchCursor searchCursor(String key) {
-    return new SearchCursor(key);
+    return new RocksSearchCursor(key);
   }
 
   /**
@@ -414,7 +424,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
    * search keys carry the entry's leaf hash give it without a second read; older rows carry
    * nothing, and {@link #leafHash} is then null. Not thread-safe: one request's.
    */
-  public final class SearchCursor implements AutoCloseable {
+  private final class RocksSearchCursor implements SearchCursor {
     private final byte[] prefix;
     private final Slice bound;
     private final ReadOptions options;
@@ -423,7 +433,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     private long at = -2;
     private byte[] value;
 
-    private SearchCursor(String key) {
+    private RocksSearchCursor(String key) {
       prefix = Keys.searchPrefix(key);
       byte[] upper = prefix.clone();
       upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
@@ -438,6 +448,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
      * The smallest index at or after {@code from} filed under the key, or -1 if there is none.
      * Free if the cursor is already there; otherwise one seek.
      */
+    @Override
     public long seek(long from) throws StorageException {
       if (at == -1 || at >= from) {
         return at;
@@ -466,6 +477,7 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
     }
 
     /** The leaf hash of the entry the cursor is at, if its row carries it; else null. */
+    @Override
     public Hash leafHash() {
       return value != null && value.length == Hash.SIZE ? Hash.of(value) : null;
     }
@@ -475,6 +487,27 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
       it.close();
       options.close();
       bound.close();
+    }
+  }
+
+  /** Receives search-index rows. */
+  public interface SearchKeyConsumer {
+    void accept(String key, long index) throws IOException;
+  }
+
+  /** Every row of the search index, in key order (a migration copies them). */
+  public void forEachSearchKey(SearchKeyConsumer consumer) throws IOException {
+    assert Blocking.offEventLoop("RocksDB: scan the search index");
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(search, ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < 9 || k[k.length - 9] != 0) throw new StorageException("malformed search key of " + k.length + " bytes");
+        consumer.accept(new String(k, 0, k.length - 9, java.nio.charset.StandardCharsets.UTF_8),
+            Keys.getLong(k, k.length - 8));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("scan the search index", e);
     }
   }
 
@@ -572,6 +605,11 @@ public final class RocksLogStore implements SequencerStore, AutoCloseable {
    * Flushes the memtables (so that the next open replays no WAL: a restart after an orderly stop
    * starts as fast as an empty log) and closes the store.
    */
+  @Override
+  public String describe() {
+    return "the store in " + dir;
+  }
+
   @Override
   public void close() {
     List<ColumnFamilyHandle> all = List.of(meta, entries, leafIndex, tiles, search);

@@ -62,9 +62,14 @@ import java.util.logging.Logger;
  * <p><b>Publishing.</b> As soon as a round's cosignatures satisfy the quorum, the checkpoint with
  * the log's lines and every cosignature so far is stored (a synced write of its own, {@link
  * RocksLogStore#putCosignedState}) and published; cosignatures that arrive later in the round are
- * added and stored again. Fail-open: {@code /checkpoint} and the log info serve the newest durable
- * head, in its cosigned form once there is one; an entry is proven against the newest cosigned
- * checkpoint when that covers it; appends are answered at once, with their batch's own checkpoint.
+ * added and stored again. Fail-open: while the witnesses answer (the last round that ended reached
+ * the quorum), {@code /checkpoint} and the log info serve the newest cosigned checkpoint, which
+ * trails the newest head by about one round however fast the log appends; once a round ends
+ * without the quorum they serve the newest durable head with the log's signatures only, until a
+ * round reaches it again. (Serving the head whenever it is newer than the cosigned checkpoint would
+ * publish no cosignature at all while appends keep coming.) An entry is proven against the newest
+ * cosigned checkpoint when that covers it, and against the newest head otherwise; appends are
+ * answered at once, with their batch's own checkpoint.
  * Fail-closed: reads serve the newest cosigned checkpoint only (a log new to witnessing serves its
  * newest head until the first one), and an append's answer waits for one that covers it ({@link
  * #atLeast}).
@@ -103,6 +108,12 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
 
   /** How many cosignatures the published checkpoint carries. */
   private volatile int cosignedLines;
+  /**
+   * Fail-open: whether the witnesses answer, that is, the last round that ended reached the quorum
+   * (false until one has since this start: a cosigned checkpoint stored long ago is served only
+   * while it is the newest head).
+   */
+  private volatile boolean witnessed;
 
   // Guarded by lock.
   private Round current;
@@ -217,14 +228,14 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
     if (failClosed) {
       return c != null ? c : head;
     }
-    return c != null && c.size() == head.size() ? c : head;
+    return c != null && (witnessed || c.size() == head.size()) ? c : head;
   }
 
   /** Fail-open too: an entry a cosigned checkpoint covers is proven against that checkpoint. */
   @Override
   public TreeState forEntry(long index) {
     TreeState c = cosigned;
-    return c != null && index < c.size() ? c : current();
+    return c != null && index < c.size() ? c : failClosed ? current() : sequencer.head();
   }
 
   @Override
@@ -330,6 +341,7 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
   /** A round ended (all answered, or the timeout passed). Under the lock. */
   private void end(Round r) {
     if (!r.quorum()) {
+      witnessed = false;
       List<String> why = new ArrayList<>();
       r.errors.forEach((w, e) -> why.add(w + ": " + e));
       for (Channel ch : channels) {
@@ -395,6 +407,7 @@ public final class WitnessCollector implements PublishedHead, AutoCloseable {
     }
     cosigned = state;
     cosignedLines = lines;
+    witnessed = true;
     lastProblem = "none: the checkpoint of size " + state.size() + " reached it";
     for (Waiter w : waiters) {
       if (w.size() <= state.size() && waiters.remove(w)) {

@@ -1,0 +1,50 @@
+package dev.stele.fuzz;
+
+import dev.stele.client.crypto.HashAlgorithm;
+import dev.stele.client.protocol.Dsse;
+import dev.stele.client.protocol.Pem;
+import dev.stele.client.rekor.ProposedEntries;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.List;
+
+/** Valid proposed entries, signed with a fresh ECDSA P-256 key, as clients send them. */
+final class Proposals {
+  private final KeyPair key;
+
+  Proposals() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    key = g.generateKeyPair();
+  }
+
+  String publicKeyPem() {
+    return Pem.encode("PUBLIC KEY", key.getPublic().getEncoded());
+  }
+
+  byte[] sign(byte[] message) throws GeneralSecurityException {
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign(key.getPrivate());
+    s.update(message);
+    return s.sign();
+  }
+
+  /** A hashedrekord 0.0.1 proposal for {@code artifact}. */
+  byte[] hashedRekord(byte[] artifact) throws GeneralSecurityException {
+    return ProposedEntries.hashedRekord(HashAlgorithm.SHA256, HashAlgorithm.SHA256.digest(artifact),
+        sign(artifact), publicKeyPem());
+  }
+
+  /** A dsse 0.0.1 proposal of an envelope over {@code payload}, typed {@code payloadType}. */
+  byte[] dsse(String payloadType, byte[] payload) throws GeneralSecurityException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    String envelope = "{\"payload\":\"" + b64.encodeToString(payload) + "\",\"payloadType\":\"" + payloadType
+        + "\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" + b64.encodeToString(sign(Dsse.pae(payloadType, payload)))
+        + "\"}]}";
+    return ProposedEntries.dsse(envelope, List.of(publicKeyPem()));
+  }
+}

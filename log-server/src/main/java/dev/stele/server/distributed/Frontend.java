@@ -1,0 +1,442 @@
+package dev.stele.server.distributed;
+
+import dev.stele.merkle.Hash;
+import dev.stele.server.log.TreeState;
+import dev.stele.server.metrics.ServerMetrics;
+import dev.stele.server.sequencer.Appender;
+import dev.stele.server.sequencer.DuplicateEntryException;
+import dev.stele.server.sequencer.LogOverloadedException;
+import dev.stele.server.sequencer.Sequenced;
+import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sign.LogSigner;
+import dev.stele.server.storage.StorageException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * One stateless frontend of the distributed driver: the write side the routes see ({@link
+ * Appender}), and the home of this process's {@link Integrator}.
+ *
+ * <p>An entry goes through three steps, each in another place:
+ *
+ * <ol>
+ *   <li><b>sequenced</b> here: this frontend's batcher gathers submissions (as the embedded
+ *       sequencer does) and sequences each batch in one PostgreSQL transaction ({@link
+ *       PgLogStore#sequence}): dedup, index, integrated time, SET, all durable on commit;
+ *   <li><b>integrated</b> by whichever frontend holds the lease ({@link Integrator}): tiles,
+ *       bundles and the checkpoint written to the object store, then the tree state committed;
+ *   <li><b>answered</b> here: the watcher learns of the new tree state (PostgreSQL {@code
+ *       NOTIFY}, or a poll every {@link #POLL}) and completes the submissions it covers, so the
+ *       201 carries a proof against a signed checkpoint whose tiles are readable.
+ * </ol>
+ *
+ * <p>Failures: a database or backlog failure while sequencing fails that batch with 503 (nothing
+ * or the whole batch was sequenced; a retry of a sequenced entry is a 409). An entry sequenced
+ * but not integrated within the integration timeout (the object store is down, say) is answered
+ * 503; it stays in the log and is integrated once the store is back.
+ */
+public final class Frontend implements Appender, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Frontend.class.getName());
+  /** How often the tree state is read when no notification arrives. */
+  static final Duration POLL = Duration.ofMillis(100);
+
+  private record Pending(Sequencer.Submission submission, long enqueuedNanos, CompletableFuture<Sequenced> result) {}
+
+  private record Waiter(Pending pending, PgLogStore.Placed placed, long sequencedNanos) {}
+
+  private final PgLogStore store;
+  private final LogSigner signer;
+  private final Sequencer.Config config;
+  private final LongSupplier clockMillis;
+  private final ServerMetrics metrics;
+  private final Integrator integrator;
+
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<Long, List<Waiter>> waiting = new ConcurrentSkipListMap<>();
+  private final AtomicInteger waiters = new AtomicInteger();
+  /** Fails the answers of submissions that reach their deadline (the request's, as the sequencer's). */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
+      new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "stele-pg-deadlines");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private volatile TreeState head;
+  private volatile boolean accepting = true;
+  private volatile boolean running = true;
+  private volatile String stoppedReason;
+  private final Thread batcher;
+  private final Thread watcher;
+
+  /**
+   * @param head the verified tree state read at start
+   */
+  public Frontend(PgLogStore store, TreeState head, LogSigner signer, Sequencer.Config config,
+      LongSupplier clockMillis, ServerMetrics metrics, String name) {
+    this.store = store;
+    this.head = head;
+    this.signer = signer;
+    this.config = config;
+    this.clockMillis = clockMillis;
+    this.metrics = metrics;
+    this.integrator = new Integrator(store, signer, config.maxBatchSize(), store.config().leaseTtl(), name, this::advance);
+    this.batcher = new Thread(this::runBatcher, "stele-pg-sequencer");
+    this.watcher = new Thread(this::runWatcher, "stele-pg-watch");
+    deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Starts the batcher, the watcher and the integrator. */
+  public void start() {
+    batcher.start();
+    watcher.start();
+    integrator.start();
+  }
+
+  /** This frontend's integrator (tests pause and inspect it). */
+  public Integrator integrator() {
+    return integrator;
+  }
+
+  @Override
+  public TreeState head() {
+    return head;
+  }
+
+  @Override
+  public int queueDepth() {
+    return queued.get() + waiters.get();
+  }
+
+  @Override
+  public String stoppedReason() {
+    return stoppedReason;
+  }
+
+  @Override
+  public CompletableFuture<Sequenced> submit(Sequencer.Submission s) {
+    if (!accepting) {
+      return CompletableFuture.failedFuture(new LogOverloadedException(
+          stoppedReason != null ? "the log is not accepting entries: " + stoppedReason : "the frontend is shutting down", 30));
+    }
+    Pending existing = inFlight.get(s.leafHash());
+    if (existing != null) return joinDuplicate(existing);
+    if (queued.incrementAndGet() > config.queueCapacity()) {
+      queued.decrementAndGet();
+      return CompletableFuture.failedFuture(new LogOverloadedException(
+          "the frontend's queue is full (" + config.queueCapacity() + " entries); retry shortly", 1));
+    }
+    Pending p = new Pending(s, System.nanoTime(), new CompletableFuture<>());
+    existing = inFlight.putIfAbsent(s.leafHash(), p);
+    if (existing != null) {
+      queued.decrementAndGet();
+      return joinDuplicate(existing);
+    }
+    queue.add(p);
+    // As the embedded sequencer: the caller's answer follows the entry's outcome or gives up at
+    // the deadline; copies submitted meanwhile follow the outcome itself (joinDuplicate).
+    CompletableFuture<Sequenced> answer = new CompletableFuture<>();
+    p.result().whenComplete((r, t) -> {
+      if (t == null) answer.complete(r);
+      else answer.completeExceptionally(t);
+    });
+    java.util.concurrent.ScheduledFuture<?> timer = deadlines.schedule(() -> expire(p, answer),
+        config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
+    answer.whenComplete((r, t) -> timer.cancel(false));
+    return answer;
+  }
+
+  /**
+   * The submission's deadline has passed: if it is still queued it is taken out (nothing of it is
+   * written); if it was sequenced, it stays in the log and is integrated whatever the answer.
+   */
+  private void expire(Pending p, CompletableFuture<Sequenced> answer) {
+    long ms = config.submitDeadline().toMillis();
+    if (queue.remove(p)) {
+      queued.decrementAndGet();
+      inFlight.remove(p.submission().leafHash(), p);
+      p.result().completeExceptionally(new LogOverloadedException("the entry waited " + ms
+          + " ms for the sequencer and was not appended; retry shortly", 1));
+    } else {
+      answer.completeExceptionally(new LogOverloadedException("the entry was not integrated within "
+          + ms + " ms; it may still be appended: a retry then gets 409 with its location", 1));
+    }
+  }
+
+  private CompletableFuture<Sequenced> joinDuplicate(Pending original) {
+    return original.result().thenCompose(r -> CompletableFuture.failedFuture(
+        new DuplicateEntryException(original.submission().leafHash(), r.index())));
+  }
+
+  @Override
+  public void halt(String reason) {
+    synchronized (this) {
+      if (stoppedReason != null) return;
+      stoppedReason = reason;
+      accepting = false;
+    }
+    LOG.log(Level.SEVERE, "frontend halted: " + reason);
+    metrics.sequencerFailure();
+  }
+
+  // ---- sequencing ------------------------------------------------------------------------------
+
+  private void runBatcher() {
+    List<Pending> batch = new ArrayList<>(config.maxBatchSize());
+    long maxAgeNanos = config.maxBatchAge().toNanos();
+    try {
+      while (true) {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (!accepting) break;
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, config.maxBatchSize() - batch.size());
+        long deadline = first.enqueuedNanos() + maxAgeNanos;
+        long wait;
+        while (batch.size() < config.maxBatchSize() && (wait = deadline - System.nanoTime()) > 0) {
+          Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+          if (next == null) break;
+          batch.add(next);
+          queue.drainTo(batch, config.maxBatchSize() - batch.size());
+        }
+        queued.addAndGet(-batch.size());
+        sequence(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      List<Pending> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      queued.addAndGet(-rest.size());
+      fail(rest, new LogOverloadedException("the frontend stopped before this entry was sequenced", 30));
+    }
+  }
+
+  private void sequence(List<Pending> batch) {
+    long start = System.nanoTime();
+    List<PgLogStore.ToSequence> items = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      items.add(new PgLogStore.ToSequence(p.submission().leafHash(), p.submission().body(), p.submission().searchKeys()));
+    }
+    List<PgLogStore.Placed> placed;
+    try {
+      placed = store.sequence(items, clockMillis.getAsLong() / 1000, config.queueCapacity(), signer::signEntryTimestamp);
+    } catch (PgLogStore.BacklogException e) {
+      fail(batch, new LogOverloadedException(e.getMessage(), 5));
+      return;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
+      metrics.sequencerFailure();
+      // The database is down or the transaction failed: nothing, or (if only the answer to the
+      // commit was lost) the whole batch, was sequenced. Either way a retry is safe.
+      fail(batch, new LogOverloadedException("the log's database is unavailable (" + e.getMessage()
+          + "); retry shortly", 5));
+      return;
+    }
+    long now = System.nanoTime();
+    int fresh = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      PgLogStore.Placed at = placed.get(i);
+      if (at.duplicate()) {
+        inFlight.remove(p.submission().leafHash(), p);
+        metrics.duplicate();
+        p.result().completeExceptionally(new DuplicateEntryException(p.submission().leafHash(), at.index()));
+      } else {
+        fresh++;
+        waiters.incrementAndGet();
+        // One atomic replace of an immutable list: a waiter added to a list that complete() has
+        // just taken out of the map would never be answered.
+        waiting.merge(at.index(), List.of(new Waiter(p, at, now)), Frontend::concat);
+      }
+    }
+    if (fresh > 0) {
+      metrics.batchCommitted(fresh, now - start, now - start);
+      integrator.wake();
+    }
+    complete(head);
+  }
+
+  // ---- answering -------------------------------------------------------------------------------
+
+  /** Adopts a newer tree state (from the integrator in this process, or from the database). */
+  void advance(TreeState state) {
+    synchronized (this) {
+      if (state.size() <= head.size()) return;
+      head = state;
+    }
+    store.knownSize(state.size());
+    complete(state);
+  }
+
+  /** Answers every waiter whose entry the state covers, with that state's checkpoint. */
+  private void complete(TreeState state) {
+    while (true) {
+      Map.Entry<Long, List<Waiter>> e = waiting.firstEntry();
+      if (e == null || e.getKey() >= state.size()) break;
+      if (!waiting.remove(e.getKey(), e.getValue())) continue;
+      for (Waiter w : e.getValue()) {
+        waiters.decrementAndGet();
+        Pending p = w.pending();
+        inFlight.remove(p.submission().leafHash(), p);
+        p.result().complete(new Sequenced(w.placed().index(), w.placed().integratedTime(), w.placed().set(), state));
+      }
+    }
+  }
+
+  private static List<Waiter> concat(List<Waiter> a, List<Waiter> b) {
+    List<Waiter> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  /** Answers 503 to waiters sequenced longer ago than the integration timeout. */
+  private void expire() {
+    long limit = System.nanoTime() - store.config().integrationTimeout().toNanos();
+    for (Map.Entry<Long, List<Waiter>> e : waiting.entrySet()) {
+      List<Waiter> all = e.getValue();
+      List<Waiter> late = all.stream().filter(w -> w.sequencedNanos() < limit).toList();
+      if (late.isEmpty()) continue;
+      List<Waiter> keep = all.stream().filter(w -> w.sequencedNanos() >= limit).toList();
+      // Only the thread whose replace succeeds answers them; otherwise the next poll looks again.
+      boolean taken = keep.isEmpty() ? waiting.remove(e.getKey(), all) : waiting.replace(e.getKey(), all, keep);
+      if (!taken) continue;
+      for (Waiter w : late) {
+        waiters.decrementAndGet();
+        Pending p = w.pending();
+        inFlight.remove(p.submission().leafHash(), p);
+        p.result().completeExceptionally(new LogOverloadedException("entry " + w.placed().index()
+            + " is in the log but not yet integrated (the integrator is behind, or cannot reach the"
+            + " object store); a retry will answer 409 with its location once it is", 5));
+      }
+    }
+  }
+
+  /**
+   * Listens for the integrator's commits ({@code NOTIFY stele_tree}) and for sequenced entries
+   * ({@code NOTIFY stele_sequenced}, which wake this process's integrator), and reads the tree
+   * state at least every {@link #POLL} in case a notification is lost with a connection.
+   */
+  private void runWatcher() {
+    Connection listen = null;
+    long backoff = 100;
+    while (running) {
+      try {
+        if (listen == null) {
+          listen = listenConnection();
+          backoff = 100;
+        }
+        PGNotification[] got = listen.unwrap(PGConnection.class).getNotifications((int) POLL.toMillis());
+        if (got != null) {
+          for (PGNotification n : got) {
+            if ("stele_sequenced".equals(n.getName())) integrator.wake();
+          }
+        }
+      } catch (SQLException e) {
+        closeQuietly(listen);
+        listen = null;
+        sleep(backoff);
+        backoff = Math.min(backoff * 2, 2000);
+      }
+      try {
+        store.treeState().ifPresent(this::advance);
+      } catch (StorageException e) {
+        // The database is down; waiters time out as they would without it.
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "reading the tree state failed", e);
+      }
+      expire();
+    }
+    closeQuietly(listen);
+  }
+
+  private Connection listenConnection() throws SQLException {
+    Properties props = new Properties();
+    DistributedStorage cfg = store.config();
+    if (cfg.dbUser() != null) props.setProperty("user", cfg.dbUser());
+    if (cfg.dbPassword() != null) props.setProperty("password", cfg.dbPassword());
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("tcpKeepAlive", "true");
+    Connection c = DriverManager.getConnection(cfg.dbUrl(), props);
+    try (Statement s = c.createStatement()) {
+      s.execute("LISTEN stele_tree");
+      s.execute("LISTEN stele_sequenced");
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    return c;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // Closing a broken connection: nothing to do.
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void fail(List<Pending> batch, Throwable cause) {
+    for (Pending p : batch) {
+      inFlight.remove(p.submission().leafHash(), p);
+      p.result().completeExceptionally(cause);
+    }
+  }
+
+  /**
+   * Stops taking submissions, sequences what is queued, waits a while for those entries to be
+   * integrated and answered, then stops the integrator (giving up its lease) and the watcher.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    accepting = false;
+    batcher.join();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (waiters.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    integrator.close();
+    running = false;
+    watcher.join();
+    for (List<Waiter> ws : waiting.values()) {
+      for (Waiter w : ws) {
+        w.pending().result().completeExceptionally(new LogOverloadedException("the frontend stopped before entry "
+            + w.placed().index() + " was integrated; it stays in the log", 30));
+      }
+    }
+    waiting.clear();
+    deadlines.shutdownNow();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.stele.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stele.client.External;
+import dev.stele.client.protocol.Checkpoint;
+import dev.stele.server.distributed.DistributedStorage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code stele-server migrate}: an embedded log copied into PostgreSQL and S3 has the same signed
+ * checkpoint and root, serves every entry with a proof, and takes new entries.
+ */
+@External
+class MigrateTest {
+  @TempDir Path dir;
+
+  @Test
+  void embeddedLog_copiedToPostgres_sameRoot_everyEntryServed_andItGrows() throws Exception {
+    Proposals signer = new Proposals();
+    List<String> locations = new ArrayList<>();
+    Checkpoint before;
+    try (TestServer rocks = TestServer.start(dir)) {
+      for (int i = 0; i < 300; i++) {
+        HttpResponse<String> r = rocks.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("migrate " + i)));
+        assertEquals(201, r.statusCode(), r.body());
+        locations.add(r.headers().firstValue("Location").orElseThrow());
+      }
+      before = rocks.checkpoint();
+    }
+    DistributedStorage d = Distributed.fresh();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int code;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    // The command takes S3 credentials the standard AWS way; in this JVM, its system properties.
+    System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
+    try {
+      code = new CommandLine(new Main()).execute("migrate", "--from", dir.toString(), "--to", "postgres",
+          "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(), "--s3-bucket", d.s3Bucket(),
+          "--public-url", "http://127.0.0.1");
+    } finally {
+      System.setOut(saved);
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    assertTrue(printed.contains("source root " + before.root().hex()), printed);
+    assertTrue(printed.contains("target root " + before.root().hex()), printed);
+
+    try (TestServer pg = TestServer.start(Distributed.config(dir, d), UnaryOperator.identity())) {
+      Checkpoint after = pg.checkpoint();
+      assertEquals(before.size(), after.size());
+      assertEquals(before.root(), after.root());
+      for (String location : locations) {
+        HttpResponse<String> r = pg.get(location);
+        assertEquals(200, r.statusCode(), location + ": " + r.body());
+        pg.verify(dev.stele.client.protocol.RekorJson.readEntry(r.body().getBytes(StandardCharsets.UTF_8)));
+      }
+      HttpResponse<String> r = pg.post("/api/v1/log/entries", signer.hashedRekord(Proposals.artifact("after the move")));
+      assertEquals(201, r.statusCode(), r.body());
+      assertEquals(300, pg.verifiedEntry(r.body()).logIndex());
+      pg.audit();
+    }
+  }
+}
