@@ -71,6 +71,11 @@ public final class Encodings {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  /** {@link #base64(byte[])} as ASCII bytes, for writers that emit bytes (a canonical body). */
+  static byte[] base64Ascii(byte[] bytes) {
+    return Base64.getEncoder().encode(bytes);
+  }
+
   /**
    * Decodes a {@code bytes} value of the protobuf JSON mapping (proto3 "JSON Mapping": "Either
    * standard or URL-safe base64 encoding with/without paddings are accepted"). Stricter than

@@ -129,9 +129,8 @@ final class HashedRekordV001 {
   static byte[] canonicalBytes(HashedRekordBody body) {
     byte[] algorithm = value(body.algorithm().rekorName());
     byte[] value = value(body.digestHex());
-    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-    byte[] sig = b64.encode(body.signature());
-    byte[] key = b64.encode(body.key().canonicalPemBytes());
+    byte[] sig = Encodings.base64Ascii(body.signature());
+    byte[] key = Encodings.base64Ascii(body.key().canonicalPemBytes());
     byte[][] parts = {HEAD, algorithm, AFTER_ALGORITHM, value, AFTER_VALUE, sig, AFTER_SIGNATURE, key, TAIL};
     int n = 0;
     for (byte[] part : parts) n += part.length;
