@@ -9,14 +9,16 @@ import java.util.Arrays;
  * <p>The SET signs {@code (body, integratedTime, logID, logIndex)}, all fixed at append time, so it
  * is stored and handed out again on every read rather than signed anew.
  *
- * <p>An entry appended by {@code stele-server import} is stored without its SET ({@link #NO_SET}):
+ * <p>An entry appended by {@code stele-server import} is stored without its SET ({@link #noSet}):
  * signing one per entry was most of an import's work, and nobody waits for it there. The read side
  * signs it the first time the entry is served and stores it ({@code LogReader}); the signature
  * covers the same fixed fields, so it is a SET the entry could have had from the start.
  */
 public record StoredEntry(long index, long integratedTime, byte[] set, byte[] body) {
-  /** The SET of an entry whose SET is not signed yet. */
-  public static final byte[] NO_SET = new byte[0];
+  /** The SET of an entry whose SET is not signed yet: empty (a new array each time). */
+  public static byte[] noSet() {
+    return new byte[0];
+  }
 
   public StoredEntry {
     if (index < 0) throw new IllegalArgumentException("index " + index + " < 0");
@@ -35,7 +37,7 @@ public record StoredEntry(long index, long integratedTime, byte[] set, byte[] bo
     return body.clone();
   }
 
-  /** Whether the SET is still to be signed ({@link #NO_SET}). */
+  /** Whether the SET is still to be signed ({@link #noSet}). */
   public boolean setPending() {
     return set.length == 0;
   }

@@ -497,7 +497,7 @@ public final class LogReader {
   }
 
   /**
-   * An imported entry's SET, signed on its first read and kept ({@link StoredEntry#NO_SET}): the
+   * An imported entry's SET, signed on its first read and kept ({@link StoredEntry#noSet}): the
    * same signature over the same fixed fields as the sequencer would have made at append time.
    */
   private StoredEntry signSet(StoredEntry e) throws IOException {

@@ -547,7 +547,7 @@ public final class Sequencer implements Appender, AutoCloseable {
       long integratedTime) throws GeneralSecurityException {
     for (int i = from; i < to; i++) {
       Submission s = fresh.get(i).submission;
-      sets[i] = s.bulk() ? StoredEntry.NO_SET : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
+      sets[i] = s.bulk() ? StoredEntry.noSet() : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
     }
   }
 

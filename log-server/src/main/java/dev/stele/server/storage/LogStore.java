@@ -52,7 +52,7 @@ public interface LogStore extends TileReader, AutoCloseable {
   List<StoredEntry> entries(long from, int count) throws IOException;
 
   /**
-   * Stores the SET of an entry kept without one ({@link StoredEntry#NO_SET}: appended by {@code
+   * Stores the SET of an entry kept without one ({@link StoredEntry#noSet}: appended by {@code
    * stele-server import}, or copied from such a log), signed by the read side when the entry was
    * first served. Readers racing here store SETs over the same fields, each valid; any may stay.
    */

@@ -359,7 +359,7 @@ public final class RocksLogStore implements LogStore, SequencerStore {
   }
 
   /**
-   * Stores the SET of an entry that was appended without one ({@link StoredEntry#NO_SET}, an
+   * Stores the SET of an entry that was appended without one ({@link StoredEntry#noSet}, an
    * import's), signed on its first read. Not synced: if the write is lost, the next read signs
    * again. Readers that race here write SETs over the same fields, each valid (with a software key
    * the same bytes: ECDSA with deterministic nonces, RFC 6979); the last one stays. The sequencer
