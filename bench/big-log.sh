@@ -140,7 +140,7 @@ if [ "$have" -lt "$verified" ]; then
   gen key 1 "$verified" "$work/verified.jsonl"
   /usr/bin/time -f "cpu %U %S wall %e" -o "$work/time-verified" "${imp[@]}" "$work/verified.jsonl" 2>&1 | tail -1
   read -r _ u s _ w < "$work/time-verified"
-  echo "import-verified $(per "$verified" "$w") entries/s, $(awk -v u="$u" -v s="$s" -v c="$verified" 'BEGIN { printf "%.0f", (u + s) * 1e6 / c }') us CPU/entry (parse, verify, sequence, SET, commit)" | tee "$work/r-import-verified"
+  echo "import-verified $(per "$verified" "$w") entries/s, $(awk -v u="$u" -v s="$s" -v c="$verified" 'BEGIN { printf "%.0f", (u + s) * 1e6 / c }') us CPU/entry (parse, verify, sequence, commit; the SET is signed on first read)" | tee "$work/r-import-verified"
   have=$verified
 fi
 if [ "$have" -lt "$n" ]; then
