@@ -72,8 +72,7 @@ class CrashTest {
           "--port", "0", "--tree-id", "7", "--batch-age-ms", "2"));
       cmd.addAll(storage);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("AWS_ACCESS_KEY_ID", S3Proxy.ACCESS_KEY);
-      pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Proxy.SECRET_KEY);
+      pb.environment().putAll(Distributed.environment());
       process = pb.start();
       CountDownLatch ready = new CountDownLatch(1);
       AtomicReference<String> port = new AtomicReference<>();
@@ -129,8 +128,9 @@ class CrashTest {
     DistributedStorage d = Distributed.fresh();
     Path key = dir.resolve("log-key.pem");
     LogKeys.loadOrGenerate(key, true);
-    crashRounds(List.of("--storage", "postgres", "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(),
-        "--s3-bucket", d.s3Bucket(), "--key", key.toString(), "--data-dir", dir.toString()), true);
+    List<String> storage = new ArrayList<>(Distributed.serverArgs(d));
+    storage.addAll(List.of("--key", key.toString(), "--data-dir", dir.toString()));
+    crashRounds(storage, true);
   }
 
   /** @param growing whether the tree may grow with no client writing (the distributed driver) */

@@ -279,14 +279,13 @@ class DistributedFaultsTest {
     FrontendProcess(DistributedStorage d, Path key) throws Exception {
       port = PostgresCluster.freePort();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "--storage", "postgres", "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(),
-          "--s3-bucket", d.s3Bucket(), "--key", key.toString(), "--port", Integer.toString(port),
-          "--data-dir", key.getParent().toString(), "--tree-id", "7", "--batch-age-ms", "2")
-          .redirectErrorStream(true);
-      pb.environment().put("AWS_ACCESS_KEY_ID", S3Proxy.ACCESS_KEY);
-      pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Proxy.SECRET_KEY);
+      List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      cmd.addAll(Distributed.serverArgs(d));
+      cmd.addAll(List.of("--key", key.toString(), "--port", Integer.toString(port),
+          "--data-dir", key.getParent().toString(), "--tree-id", "7", "--batch-age-ms", "2"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().putAll(Distributed.environment());
       process = pb.start();
       CountDownLatch ready = new CountDownLatch(1);
       Thread reader = new Thread(() -> {
