@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,16 +40,31 @@ class CrossClientIT {
   static Path dir;
 
   private static SigstoreJs sigstoreJs;
-  private static LogProcess log;
+  static LogProcess log;
   private static Path logKey;
   private static Path signer;
 
+  /** Starts the log under test in its data directory. */
+  interface LogStarter {
+    LogProcess start(Path dataDir, String... args) throws Exception;
+  }
+
+  /**
+   * The checks' fixtures, on a log on the embedded store, or for {@link CrossClientOnPostgresIT}
+   * on the distributed driver. (One method: JUnit also runs a superclass's static {@code
+   * BeforeAll} that a subclass hides.)
+   */
   @BeforeAll
-  static void start() throws Exception {
+  static void start(TestInfo test) throws Exception {
+    boolean postgres = CrossClientOnPostgresIT.class.isAssignableFrom(test.getTestClass().orElseThrow());
+    startWith(postgres ? LogProcess::startOnPostgres : LogProcess::start);
+  }
+
+  private static void startWith(LogStarter starter) throws Exception {
     sigstoreJs = SigstoreJs.install();
     // Every checkpoint in the log's answers carries two signature lines, the log's ECDSA and Ed25519
     // ones: the clients must pick the line of the key they trust.
-    log = LogProcess.start(dir.resolve("log"), "--v1-signature-lines", "all");
+    log = starter.start(dir.resolve("log"), "--v1-signature-lines", "all");
     logKey = log.writePublicKey(dir.resolve("log.pub"));
     signer = dir.resolve("signer");
     Cli.Run keygen = Stele.inProcess(ENV, "keygen", "--output-key-prefix", signer.toString());

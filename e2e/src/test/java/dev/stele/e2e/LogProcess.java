@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +33,7 @@ final class LogProcess implements AutoCloseable {
   private final URI url;
   private final Path publicKeyFile;
 
-  private LogProcess(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+  private LogProcess(Path dataDir, Map<String, String> env, String... extraArgs) throws IOException, InterruptedException {
     publicKeyFile = dataDir.resolveSibling(dataDir.getFileName() + "-public/log.pub");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java,
@@ -40,9 +41,9 @@ final class LogProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), "dev.stele.server.Main",
         "--port", "0", "--data-dir", dataDir.toString(), "--public-key-file", publicKeyFile.toString()));
     command.addAll(List.of(extraArgs));
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .start();
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    process = pb.start();
     CountDownLatch ready = new CountDownLatch(1);
     AtomicReference<String> found = new AtomicReference<>();
     Thread reader = new Thread(() -> {
@@ -66,12 +67,24 @@ final class LogProcess implements AutoCloseable {
   }
 
   static LogProcess start(Path dataDir) throws IOException, InterruptedException {
-    return new LogProcess(dataDir);
+    return new LogProcess(dataDir, Map.of());
   }
 
   /** With more options, e.g. {@code --tls-cert} and {@code --tls-key}. */
   static LogProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-    return new LogProcess(dataDir, extraArgs);
+    return new LogProcess(dataDir, Map.of(), extraArgs);
+  }
+
+  /**
+   * A log with {@code --storage postgres}, on a new database and bucket of the engines
+   * log-server's fixture starts on 127.0.0.1 for this JVM (a throwaway PostgreSQL cluster and
+   * S3Proxy; {@code dev.stele.server.Distributed}). Its key is generated in {@code dataDir}.
+   */
+  static LogProcess startOnPostgres(Path dataDir, String... extraArgs) throws Exception {
+    dev.stele.server.distributed.DistributedStorage storage = dev.stele.server.Distributed.fresh();
+    List<String> args = new ArrayList<>(dev.stele.server.Distributed.serverArgs(storage));
+    args.addAll(List.of(extraArgs));
+    return new LogProcess(dataDir, dev.stele.server.Distributed.environment(), args.toArray(String[]::new));
   }
 
   URI url() {

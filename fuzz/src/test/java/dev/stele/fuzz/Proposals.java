@@ -39,6 +39,23 @@ final class Proposals {
         sign(artifact), publicKeyPem());
   }
 
+  /** A Rekor v2 hashedRekordRequestV002 for {@code artifact}. */
+  byte[] hashedRekordV2(byte[] artifact) throws GeneralSecurityException {
+    return ProposedEntries.hashedRekordV2(HashAlgorithm.SHA256.digest(artifact), sign(artifact), key.getPublic(),
+        "PKIX_ECDSA_P256_SHA_256");
+  }
+
+  /** A Rekor v2 dsseRequestV002 of an envelope over {@code payload}, the key as a public key or in x509Certificate. */
+  byte[] dsseV2(String payloadType, byte[] payload, boolean keyAsCertificateField) throws GeneralSecurityException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    return ("{\"dsseRequestV002\":{\"envelope\":{\"payload\":\"" + b64.encodeToString(payload)
+        + "\",\"payloadType\":\"" + payloadType + "\",\"signatures\":[{\"sig\":\""
+        + b64.encodeToString(sign(Dsse.pae(payloadType, payload))) + "\",\"keyid\":\"\"}]},\"verifiers\":[{"
+        + "\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"" + (keyAsCertificateField ? "x509Certificate" : "publicKey")
+        + "\":{\"rawBytes\":\"" + b64.encodeToString(key.getPublic().getEncoded()) + "\"}}]}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** A dsse 0.0.1 proposal of an envelope over {@code payload}, typed {@code payloadType}. */
   byte[] dsse(String payloadType, byte[] payload) throws GeneralSecurityException {
     Base64.Encoder b64 = Base64.getEncoder();

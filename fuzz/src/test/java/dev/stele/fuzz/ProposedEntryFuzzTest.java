@@ -9,6 +9,7 @@ import dev.stele.client.protocol.EntryBody;
 import dev.stele.client.protocol.EntryKinds;
 import dev.stele.client.protocol.FormatException;
 import dev.stele.client.protocol.HashedRekordBody;
+import dev.stele.client.protocol.IndexKeys;
 import dev.stele.client.crypto.VerifierCache;
 import dev.stele.client.protocol.InvalidEntryException;
 import dev.stele.client.protocol.VerificationBudget;
@@ -38,15 +39,47 @@ class ProposedEntryFuzzTest {
       Contract.refused(e);
       return;
     }
+    checkAccepted(entry);
+  }
+
+  /**
+   * What every accepted entry must be: a body that fits an entry bundle, filed under a bounded
+   * number of keys, with the leaf hash of its bytes, that reads back (as a verifier reads it) to
+   * what was validated and re-encodes to the same bytes.
+   */
+  private static void checkAccepted(CanonicalEntry entry) throws FormatException {
     if (entry.body().length > EntryBundle.MAX_ENTRY_SIZE) {
       throw new AssertionError("an accepted body of " + entry.body().length + " bytes is past the limit of "
           + EntryBundle.MAX_ENTRY_SIZE);
     }
+    if (entry.indexKeys().size() > IndexKeys.MAX_PER_ENTRY) {
+      throw new AssertionError("an accepted entry is filed under " + entry.indexKeys().size() + " keys");
+    }
     assertEquals(Rfc6962.hashLeaf(entry.body()), entry.leafHash());
-    // What the log stores must read back, as a verifier reads it, to what was validated.
     EntryBody stored = EntryKinds.parseBody(entry.body());
     assertEquals(entry.content(), stored);
     Contract.sameBytes(entry.body(), EntryKinds.canonicalBody(stored), "canonical body of the stored content");
+  }
+
+  /**
+   * A Rekor v2 create-entry request ({@code POST /api/v2/log/entries}) through the server's entry
+   * point ({@code Admission.canonicalizeV2} hands it to {@link EntryKinds#canonicalizeV2(byte[],
+   * VerifierCache, VerificationBudget, int)} with a budget of its own and the entry bundle's size
+   * limit): hashedRekordRequestV002 and dsseRequestV002 validated, everything else refused with
+   * {@link InvalidEntryException}. An accepted entry's body reads back to what was validated,
+   * re-encodes to the same bytes, fits an entry bundle and is filed under a bounded number of keys.
+   */
+  @FuzzTest
+  void proposedEntryV2(byte[] input) throws FormatException {
+    CanonicalEntry entry;
+    try {
+      entry = EntryKinds.canonicalizeV2(input, new VerifierCache(0), VerificationBudget.perRequest(),
+          EntryBundle.MAX_ENTRY_SIZE);
+    } catch (InvalidEntryException e) {
+      Contract.refused(e);
+      return;
+    }
+    checkAccepted(entry);
   }
 
   /**

@@ -79,6 +79,7 @@ public final class SeedCorpus {
     }
     SeedCorpus s = new SeedCorpus(Path.of(args[0]).toAbsolutePath().normalize());
     s.entries();
+    s.admissionReviews();
     s.rekorJson();
     s.notes();
     s.bundles();
@@ -105,6 +106,53 @@ public final class SeedCorpus {
 
   private static Class<?> ociTest() throws ClassNotFoundException {
     return Class.forName("dev.stele.client.oci.OciFuzzTest");
+  }
+
+  /** Rekor v2 requests: each kind as the released clients send it, and near misses. */
+  private void v2Entries(Proposals p) throws Exception {
+    Class<?> t = ProposedEntryFuzzTest.class;
+    byte[] hashed = p.hashedRekordV2("an artifact".getBytes(StandardCharsets.UTF_8));
+    seed(t, "proposedEntryV2", "hashedrekord-v002-ecdsa-p256.json", hashed);
+    byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\",\"digest\":"
+        + "{\"sha256\":\"" + "a".repeat(64) + "\"}}],\"predicateType\":\"https://example.com/p\",\"predicate\":{}}")
+        .getBytes(StandardCharsets.UTF_8);
+    seed(t, "proposedEntryV2", "dsse-v002-public-key.json", p.dsseV2("application/vnd.in-toto+json", statement, false));
+    seed(t, "proposedEntryV2", "dsse-v002-key-in-certificate-field.json",
+        p.dsseV2("application/vnd.in-toto+json", statement, true));
+    String text = new String(hashed, StandardCharsets.UTF_8);
+    seed(t, "proposedEntryV2", "snake-case-name.json", text.replace("hashedRekordRequestV002",
+        "hashed_rekord_request_v002"));
+    seed(t, "proposedEntryV2", "two-entries.json", text.replace("{\"hashedRekordRequestV002\"",
+        "{\"dsseRequestV002\":{},\"hashedRekordRequestV002\""));
+    seed(t, "proposedEntryV2", "unknown-key-details.json", text.replace("PKIX_ECDSA_P256_SHA_256",
+        "PKIX_ECDSA_P521_SHA_512"));
+    seed(t, "proposedEntryV2", "empty-object.json", "{}");
+    seed(t, "proposedEntryV2", "v1-proposal.json", p.hashedRekord("an artifact".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** AdmissionReviews as the Kubernetes API server sends them, and malformed ones. */
+  private void admissionReviews() throws Exception {
+    Class<?> t = Class.forName("dev.stele.admission.AdmissionReviewFuzzTest");
+    String pod = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":"
+        + "\"705ab4f5-6393-11e8-b7cc-42010a800002\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"
+        + "\"resource\":{\"group\":\"\",\"version\":\"v1\",\"resource\":\"pods\"},\"namespace\":\"default\","
+        + "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
+        + "\"web\"},\"spec\":{\"initContainers\":[{\"name\":\"setup\",\"image\":\"busybox:1.36\"}],"
+        + "\"containers\":[{\"name\":\"app\",\"image\":\"registry.example.com:5000/team/app@sha256:"
+        + "b".repeat(64) + "\"},{\"name\":\"side\",\"image\":\"ghcr.io/org/side:v1\"}]}}}}";
+    seed(t, "review", "pod.json", pod);
+    String deployment = pod.replace("\"kind\":\"Pod\"},", "\"kind\":\"Deployment\"},")
+        .replace("\"group\":\"\",\"version\":\"v1\",\"kind\"", "\"group\":\"apps\",\"version\":\"v1\",\"kind\"")
+        .replace("\"spec\":{\"initContainers\"", "\"spec\":{\"template\":{\"spec\":{\"initContainers\"")
+        .replace("]}}}}", "]}}}}}}");
+    seed(t, "review", "deployment.json", deployment);
+    seed(t, "review", "delete-without-object.json", pod.replace("\"CREATE\"", "\"DELETE\"")
+        .replaceAll(",\"object\":\\{.*\\}\\}\\}$", "}}"));
+    seed(t, "review", "v1beta1.json", pod.replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1"));
+    seed(t, "review", "image-not-a-string.json", pod.replace("\"busybox:1.36\"", "[\"busybox\"]"));
+    seed(t, "review", "bad-reference.json", pod.replace("busybox:1.36", "UPPER/Case::tag@sha256:zz"));
+    seed(t, "review", "unknown-kind.json", pod.replace("\"kind\":\"Pod\"},", "\"kind\":\"Secret\"},"));
+    seed(t, "review", "no-uid.json", pod.replace("\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\",", ""));
   }
 
   // ---- the repository's vectors -----------------------------------------------------------
@@ -209,6 +257,8 @@ public final class SeedCorpus {
     seed(t, "proposedEntry", "deep-nesting.json", "{\"spec\":" + "[".repeat(100) + "]".repeat(100) + "}");
     seed(t, "proposedEntry", "duplicate-key.json", "{\"kind\":\"dsse\",\"kind\":\"hashedrekord\"}");
     seed(t, "proposedEntry", "not-an-object.json", "[1,2.5e300,\"x\",null,true]");
+
+    v2Entries(p);
 
     for (Path f : bundleFiles()) {
       int i = 0;

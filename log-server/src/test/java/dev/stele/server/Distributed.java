@@ -3,14 +3,17 @@ package dev.stele.server;
 import dev.stele.server.distributed.DistributedStorage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engines of the distributed driver's tests, started once per test JVM and stopped at its
  * end: a {@link PostgresCluster} and an {@link S3Proxy}. Each log gets a database and a bucket of
- * its own.
+ * its own. Public, with log-server's test jar, for the end-to-end tests in e2e/ (which copy the
+ * S3Proxy jar to their own {@code target/s3proxy/}).
  */
-final class Distributed {
+public final class Distributed {
   private static final AtomicInteger LOGS = new AtomicInteger();
   private static final Object LOCK = new Object();
   private static PostgresCluster postgres;
@@ -42,12 +45,23 @@ final class Distributed {
   }
 
   /** A new, empty database and bucket; a short lease so takeovers are quick. */
-  static DistributedStorage fresh() throws Exception {
+  public static DistributedStorage fresh() throws Exception {
     engines();
     String name = "stele" + ProcessHandle.current().pid() + "x" + LOGS.incrementAndGet();
     postgres.createDatabase(name);
     return new DistributedStorage(postgres.url(name), null, null, s3.endpoint(), name, "us-east-1",
         S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY, Duration.ofSeconds(2), Duration.ofSeconds(20));
+  }
+
+  /** The options of {@code stele-server} that put a log on {@code storage}. */
+  public static List<String> serverArgs(DistributedStorage storage) {
+    return List.of("--storage", "postgres", "--db-url", storage.dbUrl(), "--s3-endpoint",
+        storage.s3Endpoint().toString(), "--s3-bucket", storage.s3Bucket());
+  }
+
+  /** The environment a {@code stele-server} process needs for the object store: its credentials. */
+  public static Map<String, String> environment() {
+    return Map.of("AWS_ACCESS_KEY_ID", S3Proxy.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Proxy.SECRET_KEY);
   }
 
   /** A test server configuration over {@code storage}, with {@code dir} for its key. */

@@ -158,6 +158,25 @@ class DistributedFaultsTest {
     }
   }
 
+  /** Waits for {@code /readyz} to answer {@code status}, and returns its body. */
+  private static String awaitReady(TestServer s, int status, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    HttpResponse<String> r;
+    do {
+      r = s.get("/readyz");
+      if (r.statusCode() == status) return r.body();
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("/readyz still answers " + r.statusCode() + " after " + seconds + " s: " + r.body());
+  }
+
+  /** A 503 that names the store that is down and says when to come back: never a 500. */
+  private static void assertStoreDown(HttpResponse<String> r, String store) {
+    assertEquals(503, r.statusCode(), r.uri() + ": " + r.body());
+    assertTrue(r.headers().firstValue("Retry-After").isPresent(), r.uri() + ": no Retry-After");
+    assertTrue(r.body().contains("the log's " + store + " is unavailable"), r.uri() + ": " + r.body());
+  }
+
   @Test
   void objectStoreDown_503_thenRecovery() throws Exception {
     DistributedStorage storage = Distributed.fresh().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4));
@@ -166,17 +185,42 @@ class DistributedFaultsTest {
     try (TestServer log = TestServer.start(Distributed.config(dir, storage), UnaryOperator.identity())) {
       HttpResponse<String> r = log.post("/api/v1/log/entries", fresh(signer));
       assertEquals(201, r.statusCode(), r.body());
+      awaitReady(log, 200, 30);
       String during = fresh(signer);
-      s3.stopProcess();
-      try {
-        HttpResponse<String> down = log.post("/api/v1/log/entries", during);
-        assertEquals(503, down.statusCode(), down.body());
-        assertTrue(down.headers().firstValue("Retry-After").isPresent());
-      } finally {
-        s3.startProcess();
+      // A second frontend, started at size 1: the tiles of size 2 it has never read.
+      try (TestServer cold = TestServer.start(Distributed.config(dir, storage), UnaryOperator.identity())) {
+        HttpResponse<String> second = log.post("/api/v1/log/entries", fresh(signer));
+        assertEquals(201, second.statusCode(), second.body());
+        await("the second frontend at size 2", 30, () -> cold.server.sequencer().head().size() >= 2);
+        s3.stopProcess();
+        try {
+          HttpResponse<String> down = log.post("/api/v1/log/entries", during);
+          assertEquals(503, down.statusCode(), down.body());
+          assertTrue(down.headers().firstValue("Retry-After").isPresent());
+          // Reads that need the object store: 503 with Retry-After, never a 500.
+          assertStoreDown(cold.get("/tile/0/000.p/2"), "object store");
+          assertStoreDown(cold.get("/api/v1/log/entries?logIndex=1"), "object store");
+          assertStoreDown(cold.get("/api/v1/log/proof?firstSize=1&lastSize=2"), "object store");
+          // What does not need it is still served: the checkpoint (from PostgreSQL), bundles
+          // (built from PostgreSQL's entries).
+          assertEquals(200, cold.get("/checkpoint").statusCode());
+          assertEquals(200, cold.get("/tile/entries/000.p/2").statusCode());
+          for (TestServer s : List.of(log, cold)) {
+            String why = awaitReady(s, 503, 30);
+            assertTrue(why.contains("the object store does not answer"), why);
+          }
+        } finally {
+          s3.startProcess();
+        }
+        for (TestServer s : List.of(log, cold)) awaitReady(s, 200, 60);
+        HttpResponse<String> tile = cold.get("/tile/0/000.p/2");
+        assertEquals(200, tile.statusCode(), tile.body());
+        HttpResponse<String> entry = cold.get("/api/v1/log/entries?logIndex=1");
+        assertEquals(200, entry.statusCode(), entry.body());
+        cold.verify(RekorJson.readEntry(entry.body().getBytes(StandardCharsets.UTF_8)));
       }
       // The entry sequenced during the outage is integrated once the store is back.
-      await("integration after the outage", 120, () -> log.server.sequencer().head().size() >= 2);
+      await("integration after the outage", 120, () -> log.server.sequencer().head().size() >= 3);
       HttpResponse<String> again = log.post("/api/v1/log/entries", during);
       assertEquals(409, again.statusCode(), again.body());
       HttpResponse<String> got = log.get(again.headers().firstValue("Location").orElseThrow());
@@ -197,13 +241,19 @@ class DistributedFaultsTest {
     try (TestServer log = TestServer.start(Distributed.config(dir, storage), UnaryOperator.identity())) {
       HttpResponse<String> r = log.post("/api/v1/log/entries", fresh(signer));
       assertEquals(201, r.statusCode(), r.body());
+      awaitReady(log, 200, 30);
       pg.stopServer();
       try {
         HttpResponse<String> down = log.post("/api/v1/log/entries", fresh(signer));
         assertEquals(503, down.statusCode(), down.body());
+        // Reads that need the database: 503 with Retry-After, never a 500.
+        assertStoreDown(log.get("/api/v1/log/entries?logIndex=0"), "database");
+        String why = awaitReady(log, 503, 30);
+        assertTrue(why.contains("the database does not answer"), why);
       } finally {
         pg.startServer();
       }
+      awaitReady(log, 200, 60);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       HttpResponse<String> after;
       do {
@@ -229,14 +279,13 @@ class DistributedFaultsTest {
     FrontendProcess(DistributedStorage d, Path key) throws Exception {
       port = PostgresCluster.freePort();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "--storage", "postgres", "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(),
-          "--s3-bucket", d.s3Bucket(), "--key", key.toString(), "--port", Integer.toString(port),
-          "--data-dir", key.getParent().toString(), "--tree-id", "7", "--batch-age-ms", "2")
-          .redirectErrorStream(true);
-      pb.environment().put("AWS_ACCESS_KEY_ID", S3Proxy.ACCESS_KEY);
-      pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Proxy.SECRET_KEY);
+      List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      cmd.addAll(Distributed.serverArgs(d));
+      cmd.addAll(List.of("--key", key.toString(), "--port", Integer.toString(port),
+          "--data-dir", key.getParent().toString(), "--tree-id", "7", "--batch-age-ms", "2"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().putAll(Distributed.environment());
       process = pb.start();
       CountDownLatch ready = new CountDownLatch(1);
       Thread reader = new Thread(() -> {

@@ -2,9 +2,14 @@ package dev.stele.monitor;
 
 import dev.stele.client.http.HttpException;
 import dev.stele.client.http.HttpTransport;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads from one URL of a log through the client library's {@link HttpTransport} (HTTP/1.1,
@@ -29,10 +34,17 @@ final class LogHttp {
 
   /**
    * The transport for a log's reads: a few attempts, since a monitor checks again at the next
-   * interval anyway; and a {@code Retry-After} of up to 30 s, half the default interval.
+   * interval anyway; and a {@code Retry-After} of up to 30 s, half the default interval. {@code
+   * roots} are trusted for TLS besides the system's; the token in {@code tokenFile}, if any, goes to
+   * {@code origin} only.
+   *
+   * @throws IOException if the token file cannot be read
+   * @throws IllegalArgumentException if the token may not go to {@code origin} (plain HTTP to
+   *     another host than a loopback IP literal)
    */
-  static HttpTransport newTransport() {
-    return HttpTransport.builder()
+  static HttpTransport newTransport(List<X509Certificate> roots, Optional<Path> tokenFile, URI origin)
+      throws IOException {
+    HttpTransport.Builder b = HttpTransport.builder()
         .connectTimeout(Duration.ofSeconds(5))
         .timeout(Duration.ofSeconds(30))
         .bodyTimeout(Duration.ofSeconds(30))
@@ -40,8 +52,14 @@ final class LogHttp {
         .backoff(Duration.ofMillis(250), Duration.ofSeconds(2))
         .maxRetryAfter(Duration.ofSeconds(30))
         .maxBodyBytes(MAX_BODY)
-        .userAgent("stele-monitor")
-        .build();
+        .userAgent("stele-monitor");
+    if (!roots.isEmpty()) {
+      b.trustRoots(roots);
+    }
+    if (tokenFile.isPresent()) {
+      b.bearerToken(origin, HttpTransport.Builder.readTokenFile(tokenFile.get()));
+    }
+    return b.build();
   }
 
   URI base() {

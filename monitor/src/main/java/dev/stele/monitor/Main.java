@@ -2,11 +2,14 @@ package dev.stele.monitor;
 
 import dev.stele.client.keys.KeyFileException;
 import dev.stele.client.keys.KeyFiles;
+import dev.stele.client.keys.TlsPair;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +72,17 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-key", paramLabel = "FILE", defaultValue = "${env:STELE_MONITOR_LOG_KEY}",
       description = "The log's public key, PEM (a Stele log serves it at /api/v1/log/publicKey; get it from a source you trust) (env STELE_MONITOR_LOG_KEY; required).")
   Path logKey;
+
+  @Option(names = "--log-ca", paramLabel = "FILE", defaultValue = "${env:STELE_MONITOR_LOG_CA}",
+      description = "PEM certificates to trust as TLS roots for the log and its mirrors, besides the system's"
+          + " (a private log's CA) (env STELE_MONITOR_LOG_CA).")
+  Path logCa;
+
+  @Option(names = "--log-token-file", paramLabel = "FILE", defaultValue = "${env:STELE_MONITOR_LOG_TOKEN_FILE}",
+      description = "A file holding the bearer token for a log that restricts reads; sent as Authorization: Bearer"
+          + " to the --log-url's origin only, over HTTPS (or plain HTTP to a loopback IP literal)"
+          + " (env STELE_MONITOR_LOG_TOKEN_FILE).")
+  Path logTokenFile;
 
   @Option(names = "--log-name", paramLabel = "NAME", defaultValue = "${env:STELE_MONITOR_LOG_NAME}",
       description = "Checkpoint signer name (env STELE_MONITOR_LOG_NAME, default the host of --log-url).")
@@ -171,7 +185,19 @@ public final class Main implements Callable<Integer> {
     return new MonitorConfig(logUrl, readKey("--log-key", logKey), logName, state, interval, unreachableAfter, p,
         Optional.ofNullable(webhook), keys, watchDigests, mirrors, peers, splitViewTries, audit, once, metricsBind,
         metricsPort,
-        readThreads);
+        readThreads, logRoots(), Optional.ofNullable(logTokenFile));
+  }
+
+  private List<X509Certificate> logRoots() throws IOException {
+    if (logCa == null) {
+      return List.of();
+    }
+    try {
+      return TlsPair.certificates(Files.readAllBytes(logCa));
+    } catch (KeyFileException e) {
+      throw new IllegalArgumentException("--log-ca " + logCa + (e.getMessage().startsWith("holds") ? " " : ": ")
+          + e.getMessage());
+    }
   }
 
   private static PublicKey readKey(String option, Path file) throws IOException {

@@ -72,7 +72,12 @@ final class Monitor implements AutoCloseable {
     this.metrics = metrics;
     String log = config.logUrl().toString();
     this.state = MonitorState.load(config.stateDir(), log);
-    HttpTransport http = LogHttp.newTransport();
+    HttpTransport http;
+    try {
+      http = LogHttp.newTransport(config.logRoots(), config.logTokenFile(), config.logUrl());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("--log-token-file: " + e.getMessage());
+    }
     this.source = new LogSource(new LogHttp(config.logUrl(), http), config.protocol());
     // The trusted log's URL only names the checkpoint signer (its host); requests go to logUrl.
     TrustedLog trusted = TrustedLog.rekorV1(URI.create("https://" + config.logName()), config.logKey(),

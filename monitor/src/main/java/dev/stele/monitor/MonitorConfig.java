@@ -3,6 +3,7 @@ package dev.stele.monitor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,10 @@ import java.util.Optional;
  * @param metricsBind address of the metrics endpoint
  * @param metricsPort port of the metrics endpoint; 0 picks one, -1 turns it off
  * @param auditThreads concurrent requests while reading entries
+ * @param logRoots TLS roots trusted for the log and its mirrors besides the system's (a private
+ *     log's CA); empty for none
+ * @param logTokenFile the file of the bearer token sent to the log's origin (a log that restricts
+ *     reads); the token itself is read by {@link Monitor} and kept out of this record
  */
 record MonitorConfig(
     URI logUrl,
@@ -51,9 +56,12 @@ record MonitorConfig(
     boolean once,
     String metricsBind,
     int metricsPort,
-    int auditThreads) {
+    int auditThreads,
+    List<X509Certificate> logRoots,
+    Optional<Path> logTokenFile) {
 
   MonitorConfig {
+    logRoots = List.copyOf(logRoots);
     Objects.requireNonNull(logUrl, "logUrl");
     Objects.requireNonNull(logKey, "logKey");
     Objects.requireNonNull(stateDir, "stateDir");

@@ -28,6 +28,8 @@ final class TestConfig {
   List<String> peers = new ArrayList<>();
   int splitViewTries = 3;
   boolean audit;
+  List<java.security.cert.X509Certificate> logRoots = List.of();
+  Path logTokenFile;
 
   TestConfig(URI url, PublicKey key, Path state) {
     this.url = url;
@@ -38,7 +40,7 @@ final class TestConfig {
   MonitorConfig build() {
     return new MonitorConfig(url, key, null, state, Duration.ofSeconds(1), unreachableAfter, protocol,
         Optional.ofNullable(webhook), watchKeys, watchDigests, mirrors, peers, splitViewTries, audit, true, "127.0.0.1",
-        -1, 4);
+        -1, 4, logRoots, Optional.ofNullable(logTokenFile));
   }
 
   Monitor monitor(MonitorMetrics metrics) throws Exception {

@@ -1,9 +1,9 @@
 package dev.stele.client.cli;
 
 import dev.stele.client.http.HttpTransport;
-import dev.stele.client.protocol.Der;
+import dev.stele.client.keys.KeyFileException;
+import dev.stele.client.keys.TlsPair;
 import dev.stele.client.protocol.FormatException;
-import dev.stele.client.protocol.Pem;
 import dev.stele.client.protocol.KeyMaterial;
 import dev.stele.client.rekor.RekorClient;
 import dev.stele.client.trust.SigningConfig;
@@ -11,13 +11,11 @@ import dev.stele.client.trust.TrustRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -161,13 +159,9 @@ final class LogOptions {
   private String token() throws CliException {
     if (tokenFile != null) {
       try {
-        String t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-        if (t.isEmpty()) {
-          throw new CliException(ExitCode.INPUT, "the log token file " + tokenFile + " is empty");
-        }
-        return t;
+        return HttpTransport.Builder.readTokenFile(tokenFile);
       } catch (IOException e) {
-        throw new CliException(ExitCode.INPUT, "cannot read the log token file " + tokenFile + ": " + e);
+        throw new CliException(ExitCode.INPUT, "the log token: " + e.getMessage());
       }
     }
     Object root = mixee == null ? null : mixee.root().userObject();
@@ -179,20 +173,12 @@ final class LogOptions {
       return List.of();
     }
     try {
-      List<X509Certificate> out = new ArrayList<>();
-      for (Pem.Block b : Pem.decode(Files.readString(caFile, StandardCharsets.US_ASCII))) {
-        if (b.type().equals("CERTIFICATE")) {
-          out.add(Der.certificate("a certificate in " + caFile, b.bytes()));
-        }
-      }
-      if (out.isEmpty()) {
-        throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + " holds no PEM CERTIFICATE");
-      }
-      return out;
+      return TlsPair.certificates(Files.readAllBytes(caFile));
     } catch (IOException e) {
       throw new CliException(ExitCode.INPUT, "cannot read --log-ca " + caFile + ": " + e);
-    } catch (FormatException e) {
-      throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + ": " + e.getMessage());
+    } catch (KeyFileException e) {
+      throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + (e.getMessage().startsWith("holds") ? " " : ": ")
+          + e.getMessage());
     }
   }
 

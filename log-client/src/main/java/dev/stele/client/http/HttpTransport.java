@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -582,6 +585,25 @@ public final class HttpTransport {
     private SSLContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Reads a bearer token from a file (one word; surrounding white space, such as the final
+     * newline, is dropped), for {@link #bearerToken}. The token never appears in a message.
+     *
+     * @throws IOException if the file cannot be read or holds no token
+     */
+    public static String readTokenFile(Path file) throws IOException {
+      String t;
+      try {
+        t = Files.readString(file, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new IOException("cannot read the token file " + file + ": " + e.getClass().getSimpleName());
+      }
+      if (t.isEmpty()) {
+        throw new IOException("the token file " + file + " is empty");
+      }
+      return t;
+    }
 
     /**
      * Sends {@code Authorization: Bearer <token>} with every request to {@code origin} (its

@@ -10,6 +10,7 @@ import dev.stele.server.sequencer.Sequenced;
 import dev.stele.server.sequencer.Sequencer;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.StorageException;
+import dev.stele.server.storage.StoreUnavailableException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,6 +84,22 @@ public final class Frontend implements Appender, AutoCloseable {
         return t;
       });
 
+  /** What the readiness probe last found wrong with the stores (null: nothing), and when. */
+  private record Health(String problem, long atNanos) {}
+
+  /** How often the stores are probed for {@code /readyz}. */
+  static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+  /** A probe result older than this means the probe itself hangs on a store: not ready. */
+  static final Duration PROBE_STALE = Duration.ofSeconds(10);
+
+  private final java.util.concurrent.ScheduledThreadPoolExecutor probes =
+      new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "stele-pg-probe");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile Health health = new Health(null, System.nanoTime());
+
   private volatile TreeState head;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
@@ -107,11 +124,12 @@ public final class Frontend implements Appender, AutoCloseable {
     deadlines.setRemoveOnCancelPolicy(true);
   }
 
-  /** Starts the batcher, the watcher and the integrator. */
+  /** Starts the batcher, the watcher, the integrator and the stores' readiness probe. */
   public void start() {
     batcher.start();
     watcher.start();
     integrator.start();
+    probes.scheduleWithFixedDelay(this::probe, 0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** This frontend's integrator (tests pause and inspect it). */
@@ -132,6 +150,47 @@ public final class Frontend implements Appender, AutoCloseable {
   @Override
   public String stoppedReason() {
     return stoppedReason;
+  }
+
+  @Override
+  public String unavailableReason() {
+    Health h = health;
+    long age = System.nanoTime() - h.atNanos();
+    if (age > PROBE_STALE.toNanos()) {
+      return "the storage probe has not finished for " + TimeUnit.NANOSECONDS.toSeconds(age)
+          + " s: the database or the object store hangs";
+    }
+    return h.problem();
+  }
+
+  /**
+   * Asks each store whether it answers (PostgreSQL {@code SELECT 1}, S3 {@code HEAD} of the
+   * bucket) and keeps the answer for {@link #unavailableReason}; logs each change. Runs on its own
+   * thread: a hung store delays only the next probe, which {@link #PROBE_STALE} then reports.
+   */
+  private void probe() {
+    List<String> problems = new ArrayList<>(2);
+    List<String> details = new ArrayList<>(2);
+    try {
+      store.probe();
+    } catch (StorageException | RuntimeException e) {
+      problems.add(e instanceof StoreUnavailableException ? "the database does not answer" : "the database fails");
+      details.add(e.getMessage());
+    }
+    try {
+      store.objects().probe();
+    } catch (StorageException | RuntimeException e) {
+      problems.add(e instanceof StoreUnavailableException ? "the object store does not answer" : "the object store fails");
+      details.add(e.getMessage());
+    }
+    String problem = problems.isEmpty() ? null : String.join("; ", problems);
+    String before = health.problem();
+    health = new Health(problem, System.nanoTime());
+    if (problem != null && !problem.equals(before)) {
+      LOG.warning("not ready: " + String.join("; ", details));
+    } else if (problem == null && before != null) {
+      LOG.info("ready again: both stores answer");
+    }
   }
 
   @Override
@@ -253,8 +312,9 @@ public final class Frontend implements Appender, AutoCloseable {
       metrics.sequencerFailure();
       // The database is down or the transaction failed: nothing, or (if only the answer to the
       // commit was lost) the whole batch, was sequenced. Either way a retry is safe.
-      fail(batch, new LogOverloadedException("the log's database is unavailable (" + e.getMessage()
-          + "); retry shortly", 5));
+      fail(batch, new LogOverloadedException(e instanceof StoreUnavailableException
+          ? "the log's database is unavailable for the moment; retry shortly"
+          : "sequencing failed (" + e.getMessage() + "); retry shortly", 5));
       return;
     }
     long now = System.nanoTime();
@@ -438,5 +498,6 @@ public final class Frontend implements Appender, AutoCloseable {
     }
     waiting.clear();
     deadlines.shutdownNow();
+    probes.shutdownNow();
   }
 }

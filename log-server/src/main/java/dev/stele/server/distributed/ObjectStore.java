@@ -1,7 +1,8 @@
 package dev.stele.server.distributed;
 
 import dev.stele.server.log.Blocking;
-import java.io.IOException;
+import dev.stele.server.storage.StorageException;
+import dev.stele.server.storage.StoreUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -61,7 +64,7 @@ final class ObjectStore implements AutoCloseable {
   }
 
   /** Creates the bucket if it does not exist (a fresh deployment, the tests). */
-  void ensureBucket() throws IOException {
+  void ensureBucket() throws StorageException {
     try {
       s3.headBucket(b -> b.bucket(bucket));
     } catch (S3Exception e) {
@@ -79,7 +82,7 @@ final class ObjectStore implements AutoCloseable {
   }
 
   /** Writes an object; returns once the store has acknowledged it. */
-  void put(String key, byte[] content, String contentType, String cacheControl) throws IOException {
+  void put(String key, byte[] content, String contentType, String cacheControl) throws StorageException {
     assert Blocking.offEventLoop("S3: put " + key);
     try {
       s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).cacheControl(cacheControl),
@@ -90,7 +93,7 @@ final class ObjectStore implements AutoCloseable {
   }
 
   /** The object's content, or null if there is no such object. */
-  byte[] get(String key) throws IOException {
+  byte[] get(String key) throws StorageException {
     assert Blocking.offEventLoop("S3: get " + key);
     try {
       return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
@@ -104,9 +107,34 @@ final class ObjectStore implements AutoCloseable {
     }
   }
 
-  private ObjectStoreException failed(String op, Exception e) {
-    return new ObjectStoreException("object store " + endpoint + "/" + bucket + ": " + op + " failed: "
-        + e.getMessage(), e);
+  /**
+   * Checks that the store answers, within {@link #PROBE_TIMEOUT}: the readiness probe's question.
+   *
+   * @throws StorageException if it does not, or refuses the bucket
+   */
+  void probe() throws StorageException {
+    assert Blocking.offEventLoop("S3: probe");
+    try {
+      s3.headBucket(HeadBucketRequest.builder().bucket(bucket)
+          .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT)).build());
+    } catch (SdkException e) {
+      throw failed("check bucket " + bucket, e);
+    }
+  }
+
+  /** How long the readiness probe waits for the store. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+  /**
+   * What a failed call means for the caller: a store that cannot be reached, does not answer in
+   * time or answers 5xx (down, restarting, overloaded: S3's 503 SlowDown) is unavailable for the
+   * moment, a 503 to clients; anything else (a refused signature, a missing bucket) is a fault.
+   */
+  private StorageException failed(String op, SdkException e) {
+    String what = "object store " + endpoint + "/" + bucket + ": " + op;
+    boolean passes = e instanceof SdkClientException
+        || e instanceof S3Exception s && (s.statusCode() >= 500 || s.statusCode() == 429);
+    return passes ? new StoreUnavailableException("object store", what, e) : new StorageException(what, e);
   }
 
   String describe() {
@@ -116,14 +144,5 @@ final class ObjectStore implements AutoCloseable {
   @Override
   public void close() {
     s3.close();
-  }
-
-  /** The object store failed or could not be reached; the frontends answer 503 while it lasts. */
-  static final class ObjectStoreException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ObjectStoreException(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 }

@@ -14,12 +14,15 @@ import dev.stele.server.log.TileCache;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.storage.LogStore;
 import dev.stele.server.storage.StorageException;
+import dev.stele.server.storage.StoreUnavailableException;
 import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -677,6 +680,23 @@ public final class PgLogStore implements LogStore {
 
   // ---- JDBC plumbing ---------------------------------------------------------------------------
 
+  /**
+   * What a failed statement means for the caller. The database unreachable, restarting or out of
+   * connections (SQLSTATE classes 08 connection exception and 57P operator intervention, 53300
+   * too many connections, the pool's time-out) passes: a 503. Anything else is a fault.
+   */
+  static StorageException failed(String op, SQLException e) {
+    String state = e.getSQLState();
+    boolean passes = e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
+        || state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
+    return passes ? new StoreUnavailableException("database", "PostgreSQL: " + op, e) : new StorageException(op, e);
+  }
+
+  /** Checks that the database answers: the readiness probe's question. */
+  void probe() throws StorageException {
+    query("probe the database", "SELECT 1", ps -> { }, rs -> rs.next());
+  }
+
   interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
   }
@@ -697,7 +717,7 @@ public final class PgLogStore implements LogStore {
         return reader.read(rs);
       }
     } catch (SQLException e) {
-      throw new StorageException(op, e);
+      throw failed(op, e);
     }
   }
 
@@ -707,7 +727,7 @@ public final class PgLogStore implements LogStore {
       binder.bind(ps);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw new StorageException(op, e);
+      throw failed(op, e);
     }
   }
 
@@ -733,7 +753,7 @@ public final class PgLogStore implements LogStore {
           throw (IOException) e;
         }
         if (e instanceof RuntimeException re) throw re;
-        throw new StorageException(op, e);
+        throw e instanceof SQLException sql ? failed(op, sql) : new StorageException(op, e);
       } finally {
         try {
           c.setAutoCommit(true);
@@ -742,7 +762,7 @@ public final class PgLogStore implements LogStore {
         }
       }
     } catch (SQLException e) {
-      throw new StorageException(op, e);
+      throw failed(op, e);
     }
   }
 

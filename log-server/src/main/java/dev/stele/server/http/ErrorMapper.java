@@ -5,6 +5,7 @@ import dev.stele.server.log.NotFoundException;
 import dev.stele.server.log.UnwitnessedException;
 import dev.stele.server.sequencer.DuplicateEntryException;
 import dev.stele.server.sequencer.LogOverloadedException;
+import dev.stele.server.storage.StoreUnavailableException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
@@ -37,6 +38,8 @@ import java.util.logging.Logger;
  *       errors (a malformed chunk size, a line too long): 400, and the cause to the log. Input
  *       never causes a 5xx.
  *   <li>{@link UnwitnessedException}: 503 with {@code Retry-After} (fail-closed witnessing).
+ *   <li>{@link StoreUnavailableException}: 503 with {@code Retry-After}, naming the store (the
+ *       distributed driver's database or object store is down); the details go to the log.
  *   <li>A status set by Vert.x itself (413 body too large, 404 no route, 405): that status.
  *   <li>Anything else: 500 with a reference; the details go to the log, never to the client.
  * </ul>
@@ -111,6 +114,13 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       status = 503;
       resp.putHeader("Retry-After", Integer.toString(((UnwitnessedException) t).retryAfterSeconds()));
       message = t.getMessage();
+    } else if (t instanceof StoreUnavailableException) {
+      // Passes when the store is back: the client retries, as for an overload.
+      status = 503;
+      retryAfter(resp, STORE_RETRY_SECONDS);
+      LOG.warning(ctx.request().method() + " " + ctx.request().path() + " answered 503: " + t.getMessage());
+      message = "the log's " + ((StoreUnavailableException) t).store()
+          + " is unavailable for the moment; retry shortly";
     } else if (t instanceof RejectedExecutionException) {
       // A worker pool refused the task: the server is shutting down.
       status = 503;
@@ -149,6 +159,9 @@ public final class ErrorMapper implements Handler<RoutingContext> {
           if (unread != null) closeAfterBody(ctx, unread);
         });
   }
+
+  /** {@code Retry-After} (before its random part) when a store cannot be reached. */
+  static final int STORE_RETRY_SECONDS = 2;
 
   /** How long the rest of an unread body is read and dropped before the connection is closed. */
   static final long LINGER_MILLIS = 2_000;

@@ -158,12 +158,14 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /** 503 once the write side has stopped, or while a store does not answer (a cached probe's word). */
   private static void ready(LogServices log, RoutingContext ctx) {
-    String stopped = log.sequencer().stoppedReason();
-    if (stopped == null) {
+    String why = log.sequencer().stoppedReason();
+    if (why == null) why = log.sequencer().unavailableReason();
+    if (why == null) {
       ctx.response().end("ready\n");
     } else {
-      ErrorMapper.send(ctx, 503, "not ready: " + stopped);
+      ErrorMapper.send(ctx, 503, "not ready: " + why);
     }
   }
 

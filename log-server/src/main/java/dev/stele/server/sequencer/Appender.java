@@ -27,6 +27,15 @@ public interface Appender {
   String stoppedReason();
 
   /**
+   * Why this process cannot serve for the moment although it has not stopped (a store it depends
+   * on does not answer), or null. From a cache a probe off the event loop refreshes: never blocks.
+   * The embedded store has no such outage.
+   */
+  default String unavailableReason() {
+    return null;
+  }
+
+  /**
    * Stops accepting entries after a failure only the read side sees (a proof that fails its own
    * check). Safe to call from any thread; the first reason is kept.
    */

@@ -2,8 +2,11 @@ package dev.stele.server.storage;
 
 import java.io.IOException;
 
-/** A storage operation failed; the message names the operation. */
-public final class StorageException extends IOException {
+/**
+ * A storage operation failed; the message names the operation. A failure that passes (a store
+ * that cannot be reached for now) is the subclass {@link StoreUnavailableException}.
+ */
+public class StorageException extends IOException {
   private static final long serialVersionUID = 1L;
 
   public StorageException(String operation, Throwable cause) {
