@@ -62,7 +62,7 @@ import picocli.CommandLine.Option;
             + " in PostgreSQL and an S3-compatible object store.",
         "Every option can also be set with the environment variable shown; the option wins."},
     footer = {"", "Example: stele-server --data-dir ./data --port 3000"},
-    subcommands = {TrustCommand.class, HsmKeygenCommand.class, MigrateCommand.class})
+    subcommands = {TrustCommand.class, HsmKeygenCommand.class, ImportCommand.class, MigrateCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -297,6 +297,7 @@ public final class Main implements Callable<Integer> {
           sequencer = seq;
           writer = seq;
           writes = decorated;
+          metrics.bindStore(rocks.figures());
           if (witnessConfig.policy().isPresent()) {
             collector = WitnessCollector.start(witnessConfig.policy().get(), witnessConfig.failClosed(),
                 witnessConfig.timeout(), seq, rocks, signer, metrics);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stele.client.External;
 import dev.stele.client.protocol.Checkpoint;
+import dev.stele.client.protocol.LoggedEntry;
 import dev.stele.server.distributed.DistributedStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,6 +75,57 @@ class MigrateTest {
       assertEquals(201, r.statusCode(), r.body());
       assertEquals(300, pg.verifiedEntry(r.body()).logIndex());
       pg.audit();
+    }
+  }
+
+  /**
+   * An imported log keeps its entries without SETs; migrated to PostgreSQL, an entry gets its SET
+   * on its first read there, valid under the log key, stored in its row, and the same bytes after.
+   */
+  @Test
+  void importedLog_migrated_setSignedOnFirstReadAndStoredInPostgres() throws Exception {
+    Proposals signer = new Proposals();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 20; i++) lines.add(signer.hashedRekord(Proposals.artifact("imported " + i)));
+    Path file = dir.resolve("entries.jsonl");
+    java.nio.file.Files.write(file, lines, StandardCharsets.UTF_8);
+    assertEquals(0, new CommandLine(new Main()).execute("import", file.toString(), "--data-dir", dir.toString(),
+        "--tree-id", "7", "--public-url", "http://127.0.0.1", "--trust-input"));
+    DistributedStorage d = Distributed.fresh();
+    System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
+    PrintStream saved = System.out;
+    int code;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      code = new CommandLine(new Main()).execute("migrate", "--from", dir.toString(), "--to", "postgres",
+          "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(), "--s3-bucket", d.s3Bucket(),
+          "--public-url", "http://127.0.0.1");
+    } finally {
+      System.setOut(saved);
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+    assertEquals(0, code);
+    assertEquals(0, setLength(d, 5), "migrated without a SET, as imported");
+    try (TestServer pg = TestServer.start(Distributed.config(dir, d), UnaryOperator.identity())) {
+      LoggedEntry first = pg.verifiedEntry(pg.get("/api/v1/log/entries?logIndex=5").body());
+      LoggedEntry again = pg.verifiedEntry(pg.get("/api/v1/log/entries?logIndex=5").body());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first.signedEntryTimestamp().orElseThrow(),
+          again.signedEntryTimestamp().orElseThrow());
+      assertEquals(first.signedEntryTimestamp().orElseThrow().length, setLength(d, 5), "the SET is kept in its row");
+      assertEquals(0, setLength(d, 6), "an entry nobody read has none yet");
+    }
+  }
+
+  private static int setLength(DistributedStorage d, long index) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(d.dbUrl());
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT octet_length(set) FROM stele_entries WHERE idx = ?")) {
+      ps.setLong(1, index);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next(), "no row for entry " + index);
+        return rs.getInt(1);
+      }
     }
   }
 }

@@ -71,6 +71,11 @@ public final class Encodings {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  /** {@link #base64(byte[])} as ASCII bytes, for writers that emit bytes (a canonical body). */
+  static byte[] base64Ascii(byte[] bytes) {
+    return Base64.getEncoder().encode(bytes);
+  }
+
   /**
    * Decodes a {@code bytes} value of the protobuf JSON mapping (proto3 "JSON Mapping": "Either
    * standard or URL-safe base64 encoding with/without paddings are accepted"). Stricter than
@@ -108,18 +113,21 @@ public final class Encodings {
     STANDARD('+', '/', "standard (RFC 4648 section 4)"),
     URL_SAFE('-', '_', "URL-safe (RFC 4648 section 5)");
 
-    final char c62;
-    final char c63;
     final String description;
+    /** Indexed by character: a table, because every entry's keys and signatures are checked here. */
+    private final boolean[] members = new boolean[128];
 
     Alphabet(char c62, char c63, String description) {
-      this.c62 = c62;
-      this.c63 = c63;
       this.description = description;
+      for (char c = 'A'; c <= 'Z'; c++) members[c] = true;
+      for (char c = 'a'; c <= 'z'; c++) members[c] = true;
+      for (char c = '0'; c <= '9'; c++) members[c] = true;
+      members[c62] = true;
+      members[c63] = true;
     }
 
     boolean contains(char c) {
-      return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == c62 || c == c63;
+      return c < 128 && members[c];
     }
   }
 

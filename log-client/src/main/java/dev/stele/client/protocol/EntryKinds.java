@@ -66,6 +66,26 @@ public final class EntryKinds {
    */
   public static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache,
       VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
+    return canonicalize(proposed, verifierCache, budget, maxBodySize, true);
+  }
+
+  /**
+   * As {@link #canonicalize(byte[], VerifierCache, VerificationBudget, int)}, but the signature of
+   * a hashedrekord entry is not checked (everything else is: structure, encodings, key type,
+   * allowed algorithms, size). For a log importing entries its operator vouches for ({@code
+   * stele-server import --trust-input}), never for entries from clients. A dsse entry is still
+   * verified: its body pairs each signature with the key that verifies it, which only
+   * verification finds.
+   *
+   * @throws InvalidEntryException if the bytes are not JSON, or the entry is invalid
+   */
+  public static CanonicalEntry canonicalizeTrusted(byte[] proposedJson, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
+    return canonicalize(readProposal(proposedJson), verifierCache, budget, maxBodySize, false);
+  }
+
+  private static CanonicalEntry canonicalize(JsonNode proposed, VerifierCache verifierCache,
+      VerificationBudget budget, int maxBodySize, boolean checkHashedRekordSignature) throws InvalidEntryException {
     JsonFields top = JsonFields.of(proposed, "", "apiVersion", "kind", "spec");
     String kind = top.string("kind");
     String apiVersion = top.string("apiVersion");
@@ -80,7 +100,11 @@ public final class EntryKinds {
       checkVersion(kind, apiVersion, HashedRekordBody.VERSION);
       HashedRekordBody parsed = HashedRekordV001.parse(spec, budget, maxBodySize);
       body = checkSize(canonicalBody(parsed), maxBodySize);
-      HashedRekordV001.verify(parsed, verifierCache, budget);
+      if (checkHashedRekordSignature) {
+        HashedRekordV001.verify(parsed, verifierCache, budget);
+      } else {
+        HashedRekordV001.checkAllowed(parsed);
+      }
       content = parsed;
     } else if (kind.equals(DsseBody.KIND)) {
       checkVersion(kind, apiVersion, DsseBody.VERSION);
@@ -143,13 +167,15 @@ public final class EntryKinds {
    */
   public static CanonicalEntry canonicalize(byte[] proposedJson, VerifierCache verifierCache,
       VerificationBudget budget, int maxBodySize) throws InvalidEntryException {
-    JsonNode node;
+    return canonicalize(readProposal(proposedJson), verifierCache, budget, maxBodySize);
+  }
+
+  private static JsonNode readProposal(byte[] proposedJson) throws InvalidEntryException {
     try {
-      node = ProtocolJson.mapper().readTree(proposedJson);
+      return ProtocolJson.mapper().readTree(proposedJson);
     } catch (IOException e) {
       throw new InvalidEntryException("the entry is not valid JSON: " + jsonProblem(e));
     }
-    return canonicalize(node, verifierCache, budget, maxBodySize);
   }
 
   /** What the Rekor v2 API accepts (docs/protocol.md 3.4). */
@@ -219,7 +245,7 @@ public final class EntryKinds {
   public static byte[] canonicalBody(EntryBody content) {
     JsonNode tree;
     if (content instanceof HashedRekordBody) {
-      tree = HashedRekordV001.toJson((HashedRekordBody) content);
+      return HashedRekordV001.canonicalBytes((HashedRekordBody) content);
     } else if (content instanceof DsseBody) {
       tree = DsseV001.toJson((DsseBody) content);
     } else if (content instanceof HashedRekordV2Body) {

@@ -155,6 +155,33 @@ class EntryKindsTest {
     assertTrue(e.indexKeys().contains("sha256:" + upper.toLowerCase()));
   }
 
+  /**
+   * The hashedrekord body written out directly is byte for byte the JCS of its tree: every key
+   * type, a certificate chain, an upper-case digest.
+   */
+  @Test
+  void hashedRekord_directCanonicalBytes_sameAsJcsOfTheTree() throws Exception {
+    KeyPair caKey = TestKeys.freshP256();
+    KeyPair leafKey = TestKeys.freshP256();
+    X509Certificate ca = Proposals.certificate(caKey, null, "test CA", true, null, null);
+    X509Certificate leaf = Proposals.certificate(leafKey, caKey, "signer", false, "signer@example.com", null);
+    List<JsonNode> proposals = new ArrayList<>(List.of(
+        keyed("SHA256withECDSA", TestKeys.p256(), HashAlgorithm.SHA256),
+        keyed("SHA384withECDSA", TestKeys.p384(), HashAlgorithm.SHA384),
+        keyed("SHA256withRSA", TestKeys.rsa(2048), HashAlgorithm.SHA256),
+        Proposals.hashedRekord("sha256", hex(HashAlgorithm.SHA256.digest(ARTIFACT)),
+            jdkSign("SHA256withECDSA", leafKey.getPrivate(), ARTIFACT), Proposals.certificatePem(leaf, ca))));
+    ObjectNode upper = keyed("SHA256withECDSA", TestKeys.p256(), HashAlgorithm.SHA256);
+    ((ObjectNode) upper.at("/spec/data/hash")).put("value", upper.at("/spec/data/hash/value").asText().toUpperCase());
+    proposals.add(upper);
+    for (JsonNode p : proposals) {
+      HashedRekordBody body = (HashedRekordBody) EntryKinds.canonicalize(p).content();
+      byte[] viaTree = Jcs.canonicalize(HashedRekordV001.toJson(body));
+      assertArrayEquals(viaTree, HashedRekordV001.canonicalBytes(body), new String(viaTree, StandardCharsets.UTF_8));
+      assertArrayEquals(viaTree, EntryKinds.canonicalize(p).body());
+    }
+  }
+
   private static void assertRejected(JsonNode proposal, String expectedMessagePart) {
     InvalidEntryException e = assertThrows(InvalidEntryException.class, () -> EntryKinds.canonicalize(proposal));
     assertTrue(e.getMessage().contains(expectedMessagePart),

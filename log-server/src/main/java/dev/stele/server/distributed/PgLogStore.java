@@ -233,6 +233,20 @@ public final class PgLogStore implements LogStore {
     return e.isEmpty() ? Optional.empty() : Optional.of(e.get(0));
   }
 
+  /**
+   * An imported entry's SET, signed on its first read (a log migrated from an embedded store that
+   * {@code stele-server import} built). Only an empty SET is replaced.
+   */
+  @Override
+  public void keepSet(StoredEntry signed) throws StorageException {
+    if (signed.setPending()) throw new IllegalArgumentException("entry " + signed.index() + " has no SET to keep");
+    update("store the SET of entry " + signed.index(),
+        "UPDATE stele_entries SET set = ? WHERE idx = ? AND octet_length(set) = 0", ps -> {
+          ps.setBytes(1, signed.set());
+          ps.setLong(2, signed.index());
+        });
+  }
+
   @Override
   public List<StoredEntry> entries(long from, int count) throws StorageException {
     return query("read entries from " + from,

@@ -34,6 +34,22 @@ public final class Admission {
   }
 
   /**
+   * As {@link #canonicalize(byte[], VerifierCache)}, without checking a hashedrekord entry's
+   * signature ({@link EntryKinds#canonicalizeTrusted}): for {@code stele-server import
+   * --trust-input} only, on a file the operator vouches for.
+   *
+   * @throws InvalidRequestException saying why the proposal is refused
+   */
+  public static CanonicalEntry canonicalizeTrusted(byte[] proposal, VerifierCache keys) throws InvalidRequestException {
+    assert Blocking.offEventLoop("entry validation");
+    try {
+      return EntryKinds.canonicalizeTrusted(proposal, keys, VerificationBudget.perRequest(), EntryBundle.MAX_ENTRY_SIZE);
+    } catch (InvalidEntryException e) {
+      throw new InvalidRequestException(entryError(e.getMessage()));
+    }
+  }
+
+  /**
    * The canonical entry for a proposal inside another document (the {@code entries} of a
    * retrieve request), verified within {@code budget}, which the request's other entries share.
    *

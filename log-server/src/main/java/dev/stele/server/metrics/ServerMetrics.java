@@ -1,8 +1,11 @@
 package dev.stele.server.metrics;
 
+import dev.stele.server.storage.RocksLogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -31,6 +34,7 @@ public final class ServerMetrics {
   private final Timer batchLatency;
   private final Counter appended;
   private final Counter duplicates;
+  private final Counter lazySets;
   private final Counter sequencerFailures;
   private final Counter proofFailures;
   /** Request timers by "route method status": the hot path looks one up instead of building it. */
@@ -64,6 +68,8 @@ public final class ServerMetrics {
         .register(registry);
     appended = Counter.builder("stele.entries.appended").description("Entries appended to the log").register(registry);
     duplicates = Counter.builder("stele.entries.duplicates").description("Submissions answered 409 as duplicates").register(registry);
+    lazySets = Counter.builder("stele.entries.sets.deferred.signed")
+        .description("SETs of imported entries signed on their first read").register(registry);
     sequencerFailures = Counter.builder("stele.sequencer.failures").description("Batches that failed to sequence").register(registry);
     proofFailures = Counter.builder("stele.proof.self_check.failures")
         .description("Inclusion proofs that failed the server's own check before sending (should stay 0)")
@@ -90,6 +96,25 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  private final List<RocksLogStore.Figure> storeFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The store's figures ({@code stele_store_*}: disk, memory, compaction), read when scraped. */
+  public void bindStore(List<RocksLogStore.Figure> figures) {
+    // Micrometer holds a meter's state object weakly: kept here, the suppliers live as long as the registry.
+    storeFigures.addAll(figures);
+    for (RocksLogStore.Figure f : figures) {
+      String name = "stele.store." + f.name().replace('_', '.');
+      List<Tag> tags = f.family().isEmpty() ? List.of()
+          : List.of(Tag.of("family", f.family()));
+      if (f.counter()) {
+        FunctionCounter.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).register(registry);
+      } else {
+        Gauge.builder(name, f.value(), v -> v.getAsLong()).description(f.help()).tags(tags).strongReference(true)
+            .register(registry);
+      }
+    }
+  }
+
   /** Registers the gauges of admission control: open connections, verification slots in use. */
   public void bindAdmission(IntSupplier connections, IntSupplier verifying) {
     Gauge.builder("stele.http.connections", connections, s -> s.getAsInt())
@@ -105,6 +130,11 @@ public final class ServerMetrics {
     commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);
     batchLatency.record(batchNanos, TimeUnit.NANOSECONDS);
     appended.increment(entries);
+  }
+
+  /** An imported entry's SET was signed on its first read. */
+  public void lazySetSigned() {
+    lazySets.increment();
   }
 
   public void duplicate() {

@@ -480,6 +480,9 @@ public final class LogReader {
    * before it leaves the server.
    */
   private LoggedEntry withProof(StoredEntry e, Hash leafHash, TreeState head) throws IOException {
+    if (e.setPending()) {
+      e = signSet(e);
+    }
     InclusionProof proof = TileProofBuilder.inclusion(tiles, e.index(), head.size());
     try {
       ProofVerifier.verifyInclusion(e.index(), head.size(), leafHash, proof.hashes(), head.root());
@@ -491,6 +494,23 @@ public final class LogReader {
     return new LoggedEntry(entryId(leafHash), e.bodyUnsafe(), e.integratedTime(), signer.logId(),
         e.index(), Optional.of(e.set()), Optional.of(new Inclusion(proof, head.root(), h.note())),
         Optional.empty());
+  }
+
+  /**
+   * An imported entry's SET, signed on its first read and kept ({@link StoredEntry#noSet}): the
+   * same signature over the same fixed fields as the sequencer would have made at append time.
+   */
+  private StoredEntry signSet(StoredEntry e) throws IOException {
+    byte[] set;
+    try {
+      set = signer.signEntryTimestamp(e.bodyUnsafe(), e.integratedTime(), e.index());
+    } catch (java.security.GeneralSecurityException ex) {
+      throw new IOException("cannot sign the SET of entry " + e.index() + ": " + ex.getMessage(), ex);
+    }
+    StoredEntry signed = new StoredEntry(e.index(), e.integratedTime(), set, e.bodyUnsafe());
+    store.keepSet(signed);
+    metrics.lazySetSigned();
+    return signed;
   }
 
   /** The note as Rekor v1 answers carry it: every line, or the log's ECDSA line only. */

@@ -134,8 +134,23 @@ public final class Sequencer implements Appender, AutoCloseable {
     }
   }
 
-  /** One submission: the canonical body, its leaf hash (the dedup key) and its search keys. */
-  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys) {}
+  /**
+   * One submission: the canonical body, its leaf hash (the dedup key) and its search keys.
+   *
+   * @param bulk an entry of {@code stele-server import}, whom nobody waits on over HTTP: it is
+   *     stored without a SET, which the read side signs when the entry is first served ({@code
+   *     LogReader}; a SET is a signature over what is fixed at append time, {@link StoredEntry},
+   *     so one signed later is the same statement, and signing one per entry was most of an
+   *     import's work); and it has no submit deadline (the importer waits for each chunk, and
+   *     a deadline would only fail an import on a slow disk, besides costing a timer per entry).
+   *     An entry sent over HTTP is never bulk: its caller gets the SET in the 201.
+   */
+  public record Submission(Hash leafHash, byte[] body, List<String> searchKeys, boolean bulk) {
+    /** A submission whose SET is signed in its batch (every entry sent over HTTP). */
+    public Submission(Hash leafHash, byte[] body, List<String> searchKeys) {
+      this(leafHash, body, searchKeys, false);
+    }
+  }
 
   private static final class Pending {
     final Submission submission;
@@ -278,6 +293,7 @@ public final class Sequencer implements Appender, AutoCloseable {
           : new LogOverloadedException("the log is shutting down", 30));
       return p.result;
     }
+    if (s.bulk()) return p.result;
     // The caller's answer follows the batch's outcome, or gives up at the deadline; copies of the
     // entry submitted meanwhile follow the outcome itself (joinDuplicate), whatever the deadline.
     CompletableFuture<Sequenced> answer = new CompletableFuture<>();
@@ -482,13 +498,19 @@ public final class Sequencer implements Appender, AutoCloseable {
   }
 
   /**
-   * One SET per entry. Signing is the sequencer's largest cost per entry, so a large batch is
+   * One SET per entry, or an empty one for an entry whose SET is deferred ({@link
+   * Submission#bulk}). Signing is the sequencer's largest cost per entry, so a large batch is
    * signed in slices on the signing pool and on this thread at once; the batch waits for all.
    */
   private byte[][] signEntryTimestamps(List<Pending> fresh, long firstIndex, long integratedTime)
       throws GeneralSecurityException {
     int n = fresh.size();
     byte[][] sets = new byte[n][];
+    if (fresh.get(0).submission.bulk() && fresh.get(n - 1).submission.bulk()) {
+      // An import's batch: nothing (or next to nothing) to sign, not worth the pool.
+      signSlice(fresh, sets, 0, n, firstIndex, integratedTime);
+      return sets;
+    }
     int slices = Math.min(SIGNING_THREADS + 1, (n + MIN_SLICE - 1) / MIN_SLICE);
     List<Future<?>> others = new ArrayList<>(slices);
     GeneralSecurityException[] failure = new GeneralSecurityException[1];
@@ -524,7 +546,8 @@ public final class Sequencer implements Appender, AutoCloseable {
   private void signSlice(List<Pending> fresh, byte[][] sets, int from, int to, long firstIndex,
       long integratedTime) throws GeneralSecurityException {
     for (int i = from; i < to; i++) {
-      sets[i] = signer.signEntryTimestamp(fresh.get(i).submission.body(), integratedTime, firstIndex + i);
+      Submission s = fresh.get(i).submission;
+      sets[i] = s.bulk() ? StoredEntry.noSet() : signer.signEntryTimestamp(s.body(), integratedTime, firstIndex + i);
     }
   }
 

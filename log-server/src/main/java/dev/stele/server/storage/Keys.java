@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
  * leaf_index  leaf hash (32)                  -> index (8)
  * tiles       level (1) || index (8)          -> hash tile bytes at its newest width
  * search      utf8(key) || 0x00 || index (8)  -> leaf hash (32); empty in rows written before it
- * meta        ascii name                      -> Records.treeState ("tree", "cosigned") | Records.identity
+ * meta        ascii name                      -> Records.treeState ("tree", "cosigned") | Records.identity | Records.importProgress
  * </pre>
  */
 final class Keys {
   private static final String META_TREE = "tree";
   private static final String META_IDENTITY = "identity";
+  private static final String META_IMPORT = "import";
   private static final String META_COSIGNED = "cosigned";
 
   /** The {@code meta} key of the tree state (a fresh array: callers may not share one). */
@@ -27,6 +28,11 @@ final class Keys {
   /** The {@code meta} key of the log identity (a fresh array). */
   static byte[] metaIdentity() {
     return META_IDENTITY.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The {@code meta} key of the progress of the last import (a fresh array). */
+  static byte[] metaImport() {
+    return META_IMPORT.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The {@code meta} key of the newest cosigned checkpoint (a fresh array). */

@@ -51,6 +51,13 @@ public interface LogStore extends TileReader, AutoCloseable {
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   List<StoredEntry> entries(long from, int count) throws IOException;
 
+  /**
+   * Stores the SET of an entry kept without one ({@link StoredEntry#noSet}: appended by {@code
+   * stele-server import}, or copied from such a log), signed by the read side when the entry was
+   * first served. Readers racing here store SETs over the same fields, each valid; any may stay.
+   */
+  void keepSet(StoredEntry signed) throws IOException;
+
   /** The index of the last entry stored, or -1 if there is none. */
   long lastEntryIndex() throws IOException;
 

@@ -1,6 +1,7 @@
 package dev.stele.server.storage;
 
 import dev.stele.merkle.Hash;
+import dev.stele.server.log.ImportProgress;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
@@ -15,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  * entry     v1 || integratedTime (8) || setLength (2) || set || body
  * tree      v1 || size (8) || root (32) || lastIntegratedTime (8) || checkpoint (UTF-8, rest)
  * identity  v1 || treeId (8) || logId (32)
+ * import    v1 || linesDone (8) || lastLineStart (8) || bytesDone (8) || appended (8)
+ *              || duplicates (8) || invalid (8) || finished (1) || shaLength (1) || lastLineSha256
+ *              || source (UTF-8, rest)
  * </pre>
  */
 final class Records {
@@ -86,6 +90,38 @@ final class Records {
       return new LogIdentity(treeId, Hash.of(logId));
     } catch (RuntimeException e) {
       throw new StorageException("log identity is corrupt: " + e);
+    }
+  }
+
+  static byte[] importProgress(ImportProgress p) {
+    byte[] src = p.source().getBytes(StandardCharsets.UTF_8);
+    byte[] sha = p.lastLineSha256();
+    ByteBuffer b = ByteBuffer.allocate(1 + 6 * 8 + 1 + 1 + sha.length + src.length);
+    b.put(V1).putLong(p.linesDone()).putLong(p.lastLineStart()).putLong(p.bytesDone()).putLong(p.appended())
+        .putLong(p.duplicates()).putLong(p.invalid()).put((byte) (p.finished() ? 1 : 0))
+        .put((byte) sha.length).put(sha).put(src);
+    return b.array();
+  }
+
+  static ImportProgress importProgress(byte[] value) throws StorageException {
+    ByteBuffer b = ByteBuffer.wrap(value);
+    try {
+      version(b, "import progress");
+      long lines = b.getLong();
+      long lastStart = b.getLong();
+      long bytes = b.getLong();
+      long appended = b.getLong();
+      long duplicates = b.getLong();
+      long invalid = b.getLong();
+      boolean finished = b.get() != 0;
+      byte[] sha = new byte[b.get() & 0xff];
+      b.get(sha);
+      byte[] src = new byte[b.remaining()];
+      b.get(src);
+      return new ImportProgress(new String(src, StandardCharsets.UTF_8), lines, lastStart, bytes, sha,
+          appended, duplicates, invalid, finished);
+    } catch (RuntimeException e) {
+      throw new StorageException("import progress is corrupt: " + e);
     }
   }
 

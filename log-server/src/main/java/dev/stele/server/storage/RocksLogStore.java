@@ -5,6 +5,7 @@ import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileFormatException;
 import dev.stele.merkle.tiles.TileId;
 import dev.stele.server.log.Blocking;
+import dev.stele.server.log.ImportProgress;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TileCache;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -27,13 +29,18 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.LogFile;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -44,17 +51,47 @@ import org.rocksdb.WriteOptions;
  * Everything a batch changes is written in one {@link WriteBatch} with {@code sync=true}, so a
  * commit is atomic and durable when {@link #commit} returns.
  *
- * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer.
+ * <p><b>Tuning</b> (each choice measured in bench/README.md, "A log of 100 million entries"):
+ *
+ * <ul>
+ *   <li><b>Memory</b> is bounded by one LRU cache of {@value #CACHE_MIB} MiB that holds data
+ *       blocks, index and filter blocks (with priority, so that lookups that miss stay off the
+ *       disk) and, through a write buffer manager, the memtables ({@value #MEMTABLE_MIB} MiB of
+ *       it at most). Nothing else RocksDB keeps grows with the log.
+ *   <li><b>The WAL</b> is bounded to {@value #MAX_WAL_MIB} MiB: a WAL file lives until every
+ *       family has flushed its part, and the meta family, written by every batch but a few bytes
+ *       each time, would otherwise keep gigabytes alive; beyond the bound RocksDB flushes the
+ *       families that hold the oldest file. A restart after a crash replays at most that much
+ *       (without flushing it), and an orderly {@link #close} flushes everything, so a restart
+ *       after it replays nothing.
+ *   <li><b>Compression</b> where the bytes allow it: entries (JSON, base64, PEM, hex) and search
+ *       keys (hex digests, e-mail addresses) with ZSTD, whose entropy coding halves hex where
+ *       LZ4 cannot; the leaf index with LZ4, which removes the zeroed sequence numbers of the
+ *       bottom level; tiles (SHA-256 hashes) not at all.
+ *   <li><b>Bloom filters</b> on the leaf index (every append looks its leaf hash up there and
+ *       almost every lookup misses), and prefix filters on the search keys (a search seeks one
+ *       key's prefix; levels that do not hold it are skipped). Entries and tiles are read only at
+ *       keys that exist, where a filter cannot help.
+ * </ul>
+ *
+ * <p>Thread-safe: RocksDB allows concurrent reads and writes; the sequencer is the only writer,
+ * but for the SETs of imported entries, kept by the read side when first signed ({@link #keepSet}).
  */
 public final class RocksLogStore implements LogStore, SequencerStore {
   static {
     RocksDB.loadLibrary();
   }
 
-  private static final long BLOCK_CACHE_BYTES = 256L << 20;
+  static final int CACHE_MIB = 1024;
+  static final int MEMTABLE_MIB = 256;
+  static final int MAX_WAL_MIB = 64;
+  /** Search keys are prefix-filtered on their first bytes: a digest's algorithm and 9 hex digits. */
+  private static final int SEARCH_PREFIX_BYTES = 16;
 
   private final Path dir;
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final LRUCache cache;
+  private final Statistics statistics;
   private final RocksDB db;
   private final ColumnFamilyHandle meta;
   private final ColumnFamilyHandle entries;
@@ -73,30 +110,23 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     } catch (IOException e) {
       throw new StorageException("create data directory " + dir, e);
     }
-    LRUCache cache = keep(new LRUCache(BLOCK_CACHE_BYTES));
-    BloomFilter bloom = keep(new BloomFilter(10));
+    // Index and filter blocks go to the high-priority half of the cache.
+    cache = keep(new LRUCache((long) CACHE_MIB << 20, -1, false, 0.5));
+    WriteBufferManager memtables = keep(new WriteBufferManager((long) MEMTABLE_MIB << 20, cache));
+    statistics = keep(new Statistics());
 
-    // Entries compress well (JSON, base64, PEM); hashes and tiles do not.
-    ColumnFamilyOptions entriesOpts = keep(new ColumnFamilyOptions())
-        .setCompressionType(CompressionType.LZ4_COMPRESSION)
-        .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
-        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 * 1024));
-    // Every append looks its leaf hash up here, and almost all lookups miss: a Bloom filter
-    // answers those without touching the disk.
-    ColumnFamilyOptions leafOpts = keep(new ColumnFamilyOptions())
-        .setCompressionType(CompressionType.NO_COMPRESSION)
-        .setTableFormatConfig(new BlockBasedTableConfig()
-            .setBlockCache(cache)
-            .setFilterPolicy(bloom)
-            .setCacheIndexAndFilterBlocks(true)
-            .setPinL0FilterAndIndexBlocksInCache(true));
-    ColumnFamilyOptions tileOpts = keep(new ColumnFamilyOptions())
-        .setCompressionType(CompressionType.NO_COMPRESSION)
-        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 * 1024));
-    ColumnFamilyOptions searchOpts = keep(new ColumnFamilyOptions())
-        .setCompressionType(CompressionType.LZ4_COMPRESSION)
-        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
-    ColumnFamilyOptions metaOpts = keep(new ColumnFamilyOptions());
+    ColumnFamilyOptions entriesOpts = family(64, table(16 * 1024, null))
+        .setCompressionType(CompressionType.ZSTD_COMPRESSION)
+        .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
+    ColumnFamilyOptions leafOpts = family(32, table(4 * 1024, keep(new BloomFilter(10))))
+        .setCompressionType(CompressionType.LZ4_COMPRESSION);
+    ColumnFamilyOptions tileOpts = family(16, table(16 * 1024, null))
+        .setCompressionType(CompressionType.NO_COMPRESSION);
+    BlockBasedTableConfig searchTable = table(4 * 1024, keep(new BloomFilter(10))).setWholeKeyFiltering(false);
+    ColumnFamilyOptions searchOpts = family(32, searchTable)
+        .useCappedPrefixExtractor(SEARCH_PREFIX_BYTES)
+        .setCompressionType(CompressionType.ZSTD_COMPRESSION);
+    ColumnFamilyOptions metaOpts = family(4, table(4 * 1024, null));
 
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOpts),
@@ -108,12 +138,24 @@ public final class RocksLogStore implements LogStore, SequencerStore {
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
         .setMaxBackgroundJobs(2)
-        .setBytesPerSync(1 << 20));
+        .setBytesPerSync(1 << 20)
+        .setWalBytesPerSync(1 << 20)
+        .setWriteBufferManager(memtables)
+        .setMaxTotalWalSize((long) MAX_WAL_MIB << 20)
+        .setAvoidFlushDuringRecovery(true)
+        .setSkipStatsUpdateOnDbOpen(true)
+        .setKeepLogFileNum(5)
+        .setMaxLogFileSize(16 << 20)
+        .setStatistics(statistics));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       db = RocksDB.open(dbOpts, dir.toString(), descriptors, handles);
     } catch (RocksDBException e) {
       closeResources();
+      if (String.valueOf(e.getMessage()).contains("LOCK")) {
+        throw new StorageException("the store in " + dir + " is open in another process (a running"
+            + " stele-server, an import, or a backup check); stop it first: " + e.getMessage(), e);
+      }
       throw new StorageException("open " + dir, e);
     }
     // Handles are closed before the database, in reverse order of keeping.
@@ -123,6 +165,25 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     tiles = handles.get(3);
     search = handles.get(4);
     syncWrite = keep(new WriteOptions().setSync(true));
+  }
+
+  /** A block-based table on the shared cache, its index and filter blocks cached with priority. */
+  private BlockBasedTableConfig table(long blockSize, BloomFilter filter) {
+    BlockBasedTableConfig t = new BlockBasedTableConfig()
+        .setBlockCache(cache)
+        .setBlockSize(blockSize)
+        .setCacheIndexAndFilterBlocks(true)
+        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+        .setPinL0FilterAndIndexBlocksInCache(true);
+    if (filter != null) t.setFilterPolicy(filter).setOptimizeFiltersForMemory(true);
+    return t;
+  }
+
+  private ColumnFamilyOptions family(int writeBufferMib, BlockBasedTableConfig table) {
+    return keep(new ColumnFamilyOptions())
+        .setWriteBufferSize((long) writeBufferMib << 20)
+        .setLevelCompactionDynamicLevelBytes(true)
+        .setTableFormatConfig(table);
   }
 
   /** Opens (creating if needed) the store in {@code dir}. */
@@ -163,6 +224,21 @@ public final class RocksLogStore implements LogStore, SequencerStore {
       db.put(meta, syncWrite, Keys.metaIdentity(), Records.identity(id));
     } catch (RocksDBException e) {
       throw new StorageException("write log identity", e);
+    }
+  }
+
+  /** Where the last import stands, if there was one ({@code stele-server import}). */
+  public Optional<ImportProgress> importProgress() throws StorageException {
+    byte[] v = get(meta, Keys.metaImport(), "read import progress");
+    return v == null ? Optional.empty() : Optional.of(Records.importProgress(v));
+  }
+
+  /** Records where an import stands, durably. */
+  public void putImportProgress(ImportProgress p) throws StorageException {
+    try {
+      db.put(meta, syncWrite, Keys.metaImport(), Records.importProgress(p));
+    } catch (RocksDBException e) {
+      throw new StorageException("write import progress", e);
     }
   }
 
@@ -282,6 +358,24 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     return v == null ? Optional.empty() : Optional.of(Records.entry(index, v));
   }
 
+  /**
+   * Stores the SET of an entry that was appended without one ({@link StoredEntry#noSet}, an
+   * import's), signed on its first read. Not synced: if the write is lost, the next read signs
+   * again. Readers that race here write SETs over the same fields, each valid (with a software key
+   * the same bytes: ECDSA with deterministic nonces, RFC 6979); the last one stays. The sequencer
+   * never writes an entry's key again after appending it, so nothing else is overwritten.
+   */
+  @Override
+  public void keepSet(StoredEntry signed) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: store a SET");
+    if (signed.setPending()) throw new IllegalArgumentException("entry " + signed.index() + " has no SET to keep");
+    try {
+      db.put(entries, Keys.index(signed.index()), Records.entry(signed.integratedTime(), signed.set(), signed.bodyUnsafe()));
+    } catch (RocksDBException e) {
+      throw new StorageException("store the SET of entry " + signed.index(), e);
+    }
+  }
+
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   @Override
   public List<StoredEntry> entries(long from, int count) throws StorageException {
@@ -344,7 +438,9 @@ public final class RocksLogStore implements LogStore, SequencerStore {
       byte[] upper = prefix.clone();
       upper[upper.length - 1] = 1; // the 0x00 separator + 1: just past every key with this prefix
       bound = new Slice(upper);
-      options = new ReadOptions().setIterateUpperBound(bound);
+      // The prefix filter answers for the levels that do not hold the key, when the key is long
+      // enough to have a prefix of its own (RocksDB checks that against the bounds).
+      options = new ReadOptions().setIterateUpperBound(bound).setAutoPrefixMode(true);
       it = db.newIterator(search, options);
     }
 
@@ -440,6 +536,75 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     }
   }
 
+  /**
+   * One figure of the store for {@code /metrics}: disk, memory, compaction.
+   *
+   * @param name the metric's name, without the {@code stele_store_} prefix
+   * @param family the column family it is about, or empty for the whole store
+   * @param counter whether it only grows (a counter) rather than going up and down (a gauge)
+   */
+  public record Figure(String name, String help, String family, boolean counter, LongSupplier value) {}
+
+  /** What {@code /metrics} shows of the store, each read from RocksDB when scraped. */
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    List<ColumnFamilyHandle> all = List.of(meta, entries, leafIndex, tiles, search);
+    List<String> names = List.of("meta", "entries", "leaf_index", "tiles", "search");
+    for (int i = 0; i < all.size(); i++) {
+      ColumnFamilyHandle h = all.get(i);
+      String f = names.get(i);
+      out.add(new Figure("sst_bytes", "Bytes of the live SST files", f, false,
+          () -> property(h, "rocksdb.live-sst-files-size")));
+      out.add(new Figure("memtable_bytes", "Bytes of the memtables", f, false,
+          () -> property(h, "rocksdb.cur-size-all-mem-tables")));
+      out.add(new Figure("level0_files", "SST files at level 0 (writes slow down at 20)", f, false,
+          () -> property(h, "rocksdb.num-files-at-level0")));
+      out.add(new Figure("compaction_pending_bytes", "Bytes compaction has yet to rewrite", f, false,
+          () -> property(h, "rocksdb.estimate-pending-compaction-bytes")));
+      out.add(new Figure("table_readers_bytes", "Memory of open SST files outside the cache", f, false,
+          () -> property(h, "rocksdb.estimate-table-readers-mem")));
+    }
+    out.add(new Figure("wal_bytes", "Bytes of the write-ahead log files alive", "", false, this::walBytes));
+    out.add(new Figure("cache_bytes", "Bytes used of the block cache (blocks, index, filters, memtables)", "",
+        false, cache::getUsage));
+    out.add(new Figure("cache_capacity_bytes", "Capacity of the block cache: the store's memory bound", "",
+        false, () -> (long) CACHE_MIB << 20));
+    out.add(new Figure("compactions_running", "Compactions running now", "", false,
+        () -> property(null, "rocksdb.num-running-compactions")));
+    out.add(new Figure("compaction_read_bytes", "Bytes read by compactions", "", true,
+        () -> statistics.getTickerCount(TickerType.COMPACT_READ_BYTES)));
+    out.add(new Figure("compaction_written_bytes", "Bytes written by compactions", "", true,
+        () -> statistics.getTickerCount(TickerType.COMPACT_WRITE_BYTES)));
+    out.add(new Figure("flush_written_bytes", "Bytes written by memtable flushes", "", true,
+        () -> statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES)));
+    out.add(new Figure("write_stall_micros", "Microseconds writes were stalled for compaction", "", true,
+        () -> statistics.getTickerCount(TickerType.STALL_MICROS)));
+    return out;
+  }
+
+  /** A RocksDB integer property, of a family or (null) the whole store; -1 if it cannot be read. */
+  private long property(ColumnFamilyHandle h, String name) {
+    try {
+      return h == null ? db.getLongProperty(name) : db.getLongProperty(h, name);
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
+  private long walBytes() {
+    try {
+      long n = 0;
+      for (LogFile f : db.getSortedWalFiles()) n += f.sizeFileBytes();
+      return n;
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Flushes the memtables (so that the next open replays no WAL: a restart after an orderly stop
+   * starts as fast as an empty log) and closes the store.
+   */
   @Override
   public String describe() {
     return "the store in " + dir;
@@ -447,6 +612,12 @@ public final class RocksLogStore implements LogStore, SequencerStore {
 
   @Override
   public void close() {
+    List<ColumnFamilyHandle> all = List.of(meta, entries, leafIndex, tiles, search);
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush, all);
+    } catch (RocksDBException e) {
+      // The WAL still holds everything; the next open replays it.
+    }
     for (ColumnFamilyHandle h : List.of(search, tiles, leafIndex, entries, meta)) h.close();
     db.close();
     closeResources();

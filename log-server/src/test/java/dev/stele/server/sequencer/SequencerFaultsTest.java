@@ -1,6 +1,7 @@
 package dev.stele.server.sequencer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -400,6 +401,35 @@ class SequencerFaultsTest {
       assertEquals(1, seq.submit(entry(2)).get(30, TimeUnit.SECONDS).index());
       assertEquals(0, real.findIndex(entry(0).leafHash()), "the stuck batch was committed");
       assertEquals(-1, real.findIndex(entry(1).leafHash()), "the entry taken out was not");
+      seq.close();
+    }
+  }
+
+  /**
+   * A bulk submission (an import's) has no deadline: held past it by a stuck commit, it is
+   * appended once the disk comes back, without a SET (signed when first read).
+   */
+  @Test
+  void aBulkSubmissionWaitsPastTheDeadline_andIsStoredWithoutASet() throws Exception {
+    try (RocksLogStore real = RocksLogStore.open(dir)) {
+      FaultyStore store = new FaultyStore(real, FaultyStore.Fault.COMMIT_BLOCKS);
+      Sequencer seq = new Sequencer(store, headOf(real), logSigner,
+          new Sequencer.Config(1, Duration.ZERO, 1000, Duration.ofMillis(300)), clock::get, new ServerMetrics());
+      seq.start();
+      store.arm();
+      Sequencer.Submission e0 = entry(0);
+      Sequencer.Submission e1 = entry(1);
+      CompletableFuture<Sequenced> stuck = seq.submit(new Sequencer.Submission(e0.leafHash(), e0.body(), e0.searchKeys(), true));
+      store.committing.await();
+      CompletableFuture<Sequenced> queued = seq.submit(new Sequencer.Submission(e1.leafHash(), e1.body(), e1.searchKeys(), true));
+      Thread.sleep(900); // three deadlines
+      assertFalse(stuck.isDone(), "a bulk submission in a stuck batch waits");
+      assertFalse(queued.isDone(), "a queued bulk submission stays queued");
+      store.disarm();
+      assertEquals(0, stuck.get(30, TimeUnit.SECONDS).index());
+      assertEquals(1, queued.get(30, TimeUnit.SECONDS).index());
+      assertEquals(0, stuck.get().set().length, "no SET signed at append time");
+      assertTrue(real.entry(1).orElseThrow().setPending());
       seq.close();
     }
   }
