@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
         "Appends proposed entries (one JSON document a line, as POST /api/v1/log/entries takes them) to the"
             + " log in --data-dir, in file order, while the server is stopped (the store is refused if it is"
             + " open). Each entry is validated and its signature checked as over HTTP, then sequenced in large"
-            + " batches: deduplicated against the log, integrated, committed; each entry's SET is signed when the"
-            + " entry is first read. Progress goes to standard error; an interrupted import resumes when run again"
+            + " batches: deduplicated against the log, integrated, committed. Entries are stored without their"
+            + " SETs: the server signs them in the background when it next starts, and any entry read before"
+            + " that on its first read (--imported-sets). Progress goes to standard error; an interrupted import resumes when run again"
             + " on the same input.",
         "To migrate hashedrekord entries from another Rekor v1 log, give each entry's body (the base64"
             + " 'body' of its answer, decoded): a hashedrekord body is a proposal. The entries get new"
@@ -133,6 +134,11 @@ final class ImportCommand implements Callable<Integer> {
         TreeState head = LogLoader.load(store, signer);
         err.printf(Locale.ROOT, "stele-server import: %s into the log in %s (tree size %,d, tree ID %d)%n",
             file.equals("-") ? "standard input" : file, dataDir, head.size(), identity.treeId());
+        // Imported entries are stored without their SETs: the server signs them in the background
+        // from here on when it next starts (SetFiller), and any entry read before on its first read.
+        if (store.setsPendingFrom().isEmpty()) {
+          store.putSetsPendingFrom(head.size());
+        }
         Importer importer = new Importer(store, signer, head, options, err, System.console() != null);
         // On SIGINT or SIGTERM: finish and record what was read, close the store, then exit.
         Thread hook = new Thread(() -> {

@@ -18,6 +18,7 @@ import dev.stele.server.sign.LogKeys;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.sign.Pkcs11Uri;
 import dev.stele.server.storage.LogStore;
+import dev.stele.server.read.SetFiller;
 import dev.stele.server.storage.RocksLogStore;
 import dev.stele.server.distributed.Frontend;
 import dev.stele.server.distributed.PgLogStore;
@@ -118,6 +119,14 @@ public final class Main implements Callable<Integer> {
       description = "Threads serving reads from the store; 0 means two per core (env STELE_READ_THREADS, default ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @Option(names = "--imported-sets", paramLabel = "background|on-read",
+      defaultValue = "${env:STELE_IMPORTED_SETS:-background}",
+      description = "When to sign the SETs that 'stele-server import' leaves unsigned: background (from start-up,"
+          + " on half a core at most; an entry read before that is signed on its read) or on-read (only when an"
+          + " entry is first read: for a log key whose signatures are rationed, such as some HSMs)"
+          + " (env STELE_IMPORTED_SETS, default ${DEFAULT-VALUE}).")
+  String importedSets;
+
   @picocli.CommandLine.Mixin
   WitnessOptions witnesses;
 
@@ -145,7 +154,16 @@ public final class Main implements Callable<Integer> {
     return new ServerConfig(port, bind, dataDir, keyFile, Optional.ofNullable(publicUrl),
         Optional.ofNullable(treeId), batchSize, Duration.ofMillis(batchAgeMs), queueSize, bodyLimit,
         verifyThreads > 0 ? verifyThreads : cores, readThreads > 0 ? readThreads : 2 * cores, limits.resolve(),
-        storage.distributed());
+        storage.distributed(), importedSetsInBackground());
+  }
+
+  private boolean importedSetsInBackground() {
+    return switch (importedSets) {
+      case "background" -> true;
+      case "on-read" -> false;
+      default -> throw new IllegalArgumentException("--imported-sets must be background or on-read, got '"
+          + importedSets + "'");
+    };
   }
 
   @Override
@@ -208,12 +226,15 @@ public final class Main implements Callable<Integer> {
     private final URI publicUrl;
     private final LogSigner signer;
     private final WitnessCollector witnesses;
+    private final SetFiller setFiller;
     private final Listeners listeners;
     private volatile boolean closed;
 
     private Server(LogStore store, Appender sequencer, AutoCloseable writer, Vertx vertx, AtomicInteger inFlight,
-        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, Listeners listeners) {
+        int port, URI publicUrl, LogSigner signer, WitnessCollector witnesses, SetFiller setFiller,
+        Listeners listeners) {
       this.witnesses = witnesses;
+      this.setFiller = setFiller;
       this.store = store;
       this.sequencer = sequencer;
       this.writer = writer;
@@ -276,6 +297,7 @@ public final class Main implements Callable<Integer> {
       Appender sequencer = null;
       AutoCloseable writer = null;
       WitnessCollector collector = null;
+      SetFiller setFiller = null;
       Vertx vertx = null;
       try {
         long newTreeId = config.treeId().orElseGet(() -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
@@ -304,6 +326,9 @@ public final class Main implements Callable<Integer> {
           }
           published = collector != null ? collector : PublishedHead.of(seq);
           seq.start();
+          if (config.importedSetsInBackground()) {
+            setFiller = SetFiller.startIfNeeded(rocks, signer, metrics, head.size());
+          }
         } else {
           PgLogStore pg = (PgLogStore) store;
           head = LogLoader.loadDistributed(pg, signer);
@@ -354,10 +379,12 @@ public final class Main implements Callable<Integer> {
             + ", tree size " + head.size() + ", tree ID " + identity.treeId() + ", log ID "
             + signer.logId().hex() + ", signer name " + signer.signerName() + ", checkpoint key "
             + signer.checkpointVkey().orElse("none") + ", storage " + store.describe() + ")");
-        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, collector, listeners);
+        return new Server(store, sequencer, writer, vertx, inFlight, actual, url, signer, collector, setFiller,
+            listeners);
       } catch (Exception | Error e) {
         listeners.close();
         if (vertx != null) vertx.close();
+        if (setFiller != null) setFiller.close();
         if (collector != null) collector.close();
         if (writer != null) writer.close();
         store.close();
@@ -410,6 +437,7 @@ public final class Main implements Callable<Integer> {
       try {
         writer.close();
         if (witnesses != null) witnesses.close();
+        if (setFiller != null) setFiller.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
         // Stop listening before the worker pools go away, then everything else.

@@ -56,7 +56,8 @@ public record ServerConfig(
     int verifyThreads,
     int readThreads,
     RequestLimits limits,
-    Optional<DistributedStorage> distributed) {
+    Optional<DistributedStorage> distributed,
+    boolean importedSetsInBackground) {
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -93,13 +94,19 @@ public record ServerConfig(
       Optional<Long> treeId, int maxBatchSize, Duration maxBatchAge, int queueSize, long bodyLimit,
       int verifyThreads, int readThreads, RequestLimits limits) {
     this(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize, bodyLimit,
-        verifyThreads, readThreads, limits, Optional.empty());
+        verifyThreads, readThreads, limits, Optional.empty(), true);
   }
 
   /** This configuration with the distributed driver. */
   public ServerConfig withDistributed(DistributedStorage storage) {
     return new ServerConfig(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize,
-        bodyLimit, verifyThreads, readThreads, limits, Optional.of(storage));
+        bodyLimit, verifyThreads, readThreads, limits, Optional.of(storage), importedSetsInBackground);
+  }
+
+  /** This configuration with imported entries' SETs signed only on their first read ({@code --imported-sets on-read}). */
+  public ServerConfig withImportedSetsOnRead() {
+    return new ServerConfig(port, bind, dataDir, key, publicUrl, treeId, maxBatchSize, maxBatchAge, queueSize,
+        bodyLimit, verifyThreads, readThreads, limits, distributed, false);
   }
 
   /** The key file: the one given, or the one in the data directory. */

@@ -164,7 +164,9 @@ class ImportTest {
     }
     byte[] set5;
     byte[] set7;
-    try (TestServer s = TestServer.start(dir.resolve("data"))) {
+    // On read only: the background filler would sign entry 6 too.
+    try (TestServer s = TestServer.start(TestServer.config(dir.resolve("data")).withImportedSetsOnRead(),
+        java.util.function.UnaryOperator.identity())) {
       // verifiedEntry checks the SET against the log key over the RFC-defined payload.
       LoggedEntry e = s.verifiedEntry(s.get("/api/v1/log/entries?logIndex=5").body());
       set5 = e.signedEntryTimestamp().orElseThrow();
@@ -186,6 +188,42 @@ class ImportTest {
       assertArrayEquals(set7, store.entry(7).orElseThrow().set());
       assertTrue(store.entry(6).orElseThrow().setPending(), "an entry nobody read is still unsigned");
       assertFalse(store.entry(5).orElseThrow().setPending());
+    }
+  }
+
+  @Test
+  void theSetsAnImportLeftUnsignedAreSignedInTheBackground_thenTheMarkIsGone() throws Exception {
+    int n = 3000;
+    Run r = importFile(write("g.jsonl", freshKeyProposals("g", n)), "--trust-input");
+    assertEquals(0, r.code(), r.err());
+    try (RocksLogStore store = RocksLogStore.open(dir.resolve("data"))) {
+      assertEquals(0L, store.setsPendingFrom().orElseThrow(), "the import says where unsigned SETs start");
+    }
+    try (TestServer s = TestServer.start(dir.resolve("data"))) {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+      while (s.rocks().setsPendingFrom().isPresent() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(s.rocks().setsPendingFrom().isEmpty(), "the background filler did not finish");
+      for (long i = 0; i < n; i++) {
+        assertFalse(s.rocks().entry(i).orElseThrow().setPending(), "entry " + i + " has no SET");
+      }
+      // Nobody read an entry while it ran: the filler signed every one, once.
+      String metrics = s.get("/metrics").body();
+      assertTrue(metrics.contains("stele_entries_sets_deferred_signed_total " + n + ".0"), metrics);
+      // Each served SET verifies under the log key, and is the stored one.
+      for (long i : new long[] {0, 1, 1499, 2998, 2999}) {
+        LoggedEntry e = s.verifiedEntry(s.get("/api/v1/log/entries?logIndex=" + i).body());
+        assertArrayEquals(s.rocks().entry(i).orElseThrow().set(), e.signedEntryTimestamp().orElseThrow());
+      }
+      assertTrue(s.get("/metrics").body().contains("stele_entries_sets_deferred_signed_total " + n + ".0"),
+          "reads of filled entries sign nothing");
+    }
+    // A later import marks its own first index again; an empty one leaves nothing pending.
+    Run more = importFile(write("h.jsonl", freshKeyProposals("h", 5)), "--trust-input");
+    assertEquals(0, more.code(), more.err());
+    try (RocksLogStore store = RocksLogStore.open(dir.resolve("data"))) {
+      assertEquals((long) n, store.setsPendingFrom().orElseThrow());
     }
   }
 }

@@ -501,13 +501,7 @@ public final class LogReader {
    * same signature over the same fixed fields as the sequencer would have made at append time.
    */
   private StoredEntry signSet(StoredEntry e) throws IOException {
-    byte[] set;
-    try {
-      set = signer.signEntryTimestamp(e.bodyUnsafe(), e.integratedTime(), e.index());
-    } catch (java.security.GeneralSecurityException ex) {
-      throw new IOException("cannot sign the SET of entry " + e.index() + ": " + ex.getMessage(), ex);
-    }
-    StoredEntry signed = new StoredEntry(e.index(), e.integratedTime(), set, e.bodyUnsafe());
+    StoredEntry signed = SetFiller.sign(signer, e);
     store.keepSet(signed);
     metrics.lazySetSigned();
     return signed;

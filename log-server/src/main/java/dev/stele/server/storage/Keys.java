@@ -19,6 +19,7 @@ final class Keys {
   private static final String META_IDENTITY = "identity";
   private static final String META_IMPORT = "import";
   private static final String META_COSIGNED = "cosigned";
+  private static final String META_SETS_PENDING = "sets-pending-from";
 
   /** The {@code meta} key of the tree state (a fresh array: callers may not share one). */
   static byte[] metaTree() {
@@ -38,6 +39,11 @@ final class Keys {
   /** The {@code meta} key of the newest cosigned checkpoint (a fresh array). */
   static byte[] metaCosigned() {
     return META_COSIGNED.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The {@code meta} key of the first index whose SET may still be unsigned (a fresh array). */
+  static byte[] metaSetsPending() {
+    return META_SETS_PENDING.getBytes(StandardCharsets.US_ASCII);
   }
 
   private Keys() {}

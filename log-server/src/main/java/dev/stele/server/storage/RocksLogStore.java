@@ -376,6 +376,48 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     }
   }
 
+  /**
+   * Stores the SETs of several entries kept without one, in one unsynced write (as {@link
+   * #keepSet}: a lost write only means signing again).
+   */
+  public void keepSets(List<StoredEntry> signed) throws StorageException {
+    assert Blocking.offEventLoop("RocksDB: store SETs");
+    try (WriteBatch wb = new WriteBatch(); WriteOptions unsynced = new WriteOptions()) {
+      for (StoredEntry e : signed) {
+        if (e.setPending()) throw new IllegalArgumentException("entry " + e.index() + " has no SET to keep");
+        wb.put(entries, Keys.index(e.index()), Records.entry(e.integratedTime(), e.set(), e.bodyUnsafe()));
+      }
+      db.write(unsynced, wb);
+    } catch (RocksDBException e) {
+      throw new StorageException("store the SETs of " + signed.size() + " entries", e);
+    }
+  }
+
+  /**
+   * The first index whose SET may still be unsigned (an import's entries are stored without
+   * their SETs); empty when every entry has its SET.
+   */
+  public java.util.OptionalLong setsPendingFrom() throws StorageException {
+    byte[] v = get(meta, Keys.metaSetsPending(), "read where unsigned SETs start");
+    return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(java.nio.ByteBuffer.wrap(v).getLong());
+  }
+
+  /**
+   * Records, durably, that entries from {@code index} on may lack their SETs; an empty value
+   * ({@code -1}) records that none does.
+   */
+  public void putSetsPendingFrom(long index) throws StorageException {
+    try {
+      if (index < 0) {
+        db.delete(meta, syncWrite, Keys.metaSetsPending());
+      } else {
+        db.put(meta, syncWrite, Keys.metaSetsPending(), java.nio.ByteBuffer.allocate(8).putLong(index).array());
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("record where unsigned SETs start", e);
+    }
+  }
+
   /** Up to {@code count} consecutive entries starting at {@code from}, stopping at the first gap. */
   @Override
   public List<StoredEntry> entries(long from, int count) throws StorageException {
