@@ -15,7 +15,9 @@
 #   6. resident memory, the store's figures from /metrics, and the monitor's full audit.
 # Usage: bench/big-log.sh N [DIR]   (DIR default /work/bigdata/big-N; never inside the repo)
 # Environment: SKIP_BUILD=1, BIG_JARS (jars of an earlier run), BIG_PORT (default 3390), BIG_SECONDS (default 15: each load phase),
-#   BIG_HEAP (server heap, default 2g), STELE_JAVA (default: the newest JDK, bin/lib.sh).
+#   BIG_HEAP (server heap, default 2g), STELE_JAVA (default: the newest JDK, bin/lib.sh),
+#   BIG_SERVER_ARGS (default '--imported-sets on-read': the background SET filler would otherwise
+#   add its CPU to every phase measured here; empty for jars older than the filler).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,6 +27,7 @@ work="${2:-/work/bigdata/big-$n}"
 port="${BIG_PORT:-3390}"
 secs="${BIG_SECONDS:-15}"
 heap="${BIG_HEAP:-2g}"
+read -r -a server_args <<<"${BIG_SERVER_ARGS---imported-sets on-read}"
 verified=$(( n < 20000 ? n : 20000 ))
 mkdir -p "$work"
 data="$work/data"
@@ -72,7 +75,7 @@ start_server() { # dir log: starts the server, sets server_pid and startup_s (la
   local t0
   t0=$(date +%s.%N)
   "$java" -Xmx"$heap" --enable-native-access=ALL-UNNAMED -cp "$server_cp" dev.stele.server.Main \
-    --port "$port" --data-dir "$1" --public-url "$url" >"$2" 2>&1 &
+    --port "$port" --data-dir "$1" --public-url "$url" ${server_args[@]+"${server_args[@]}"} >"$2" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 1 6000); do
@@ -214,18 +217,31 @@ readrun() { # label wrk-args...: prints label req/s p50-ms p99-ms
     /^ +50%/ {p50 = ms($2)} /^ +99%/ {p99 = ms($2)} /Requests\/sec/ {r = $2}
     END {printf "%s %.0f %.2f %.2f\n", l, r, p50, p99}'
 }
+# The same 10,000 indices spread over the log, walked in order by each wrk thread: after the
+# first walk their SETs are kept and their blocks cached, so these GETs show what a read costs
+# once the SET exists (an upper bound for reads at random, whose blocks are not cached).
+cat > "$work/get-kept.lua" <<LUA
+local k = 0
+request = function()
+  k = k % 10000 + 1
+  return wrk.format("GET", "/api/v1/log/entries?logIndex=" .. (k * 7919 % 10000) * math.floor($size / 10000))
+end
+LUA
 readrun warm -s "$work/get.lua" "$url" >/dev/null
+readrun warm -s "$work/get-kept.lua" "$url" >/dev/null
 for _ in 1 2 3; do
   readrun nginx "http://127.0.0.1:18090/entry"
   readrun get -s "$work/get.lua" "$url"
+  readrun get-kept -s "$work/get-kept.lua" "$url"
   readrun search -s "$work/search.lua" "$url"
 done > "$work/reads"
 kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
 med() { grep "^$1 " "$work/reads" | awk -v c="$2" '{print $c}' | sort -n | sed -n 2p; }
-for what in nginx get search; do
+for what in nginx get get-kept search; do
   echo "reads-$what $(med $what 2) req/s, p50 $(med $what 3) ms, p99 $(med $what 4) ms (medians of 3)"
 done
 echo "get-vs-nginx $(awk -v a="$(med get 2)" -v b="$(med nginx 2)" 'BEGIN { printf "%.2f", a / b }')"
+echo "get-kept-vs-nginx $(awk -v a="$(med get-kept 2)" -v b="$(med nginx 2)" 'BEGIN { printf "%.2f", a / b }')"
 echo "rss-after-reads $(( $(kib "$server_pid" VmRSS) >> 10 )) MiB"
 
 # ---- 4. appends at size N, and the crypto work of the same entries ---------------------------
