@@ -37,9 +37,10 @@ import org.postgresql.PGNotification;
  * <p>An entry goes through three steps, each in another place:
  *
  * <ol>
- *   <li><b>sequenced</b> here: this frontend's batcher gathers submissions (as the embedded
- *       sequencer does) and sequences each batch in one PostgreSQL transaction ({@link
- *       PgLogStore#sequence}): dedup, index, integrated time, SET, all durable on commit;
+ *   <li><b>sequenced</b> here: this frontend's batcher takes batches from a {@link
+ *       SubmissionQueue} (the embedded sequencer's, with its capacity, deadlines and in-flight
+ *       dedup) and sequences each in one PostgreSQL transaction ({@link PgLogStore#sequence}):
+ *       dedup, index, integrated time, SET, all durable on commit;
  *   <li><b>integrated</b> by whichever frontend holds the lease ({@link Integrator}): tiles,
  *       bundles and the checkpoint written to the object store, then the tree state committed;
  *   <li><b>answered</b> here: the watcher learns of the new tree state (PostgreSQL {@code

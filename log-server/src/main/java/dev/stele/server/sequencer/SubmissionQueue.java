@@ -101,8 +101,7 @@ public final class SubmissionQueue implements AutoCloseable {
       // Stopped between the check above and the add, and the batcher never saw it: it may have
       // drained the queue and exited already, so nobody else would answer this entry.
       queued.decrementAndGet();
-      inFlight.remove(s.leafHash(), p);
-      p.result.completeExceptionally(refusal());
+      fail(p, refusal());
       return p.result;
     }
     if (s.bulk()) return p.result;
@@ -117,8 +116,8 @@ public final class SubmissionQueue implements AutoCloseable {
     try {
       timer = deadlines.schedule(() -> expire(p, answer), config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      // Closed after the check above: the entry was queued before the batcher stopped, which
-      // answers it; only the deadline is lost.
+      // Closed (after stopAccepting) since the check above: the entry was queued before the stop,
+      // so the batcher answers it; only the deadline is lost.
       return p.result;
     }
     answer.whenComplete((r, t) -> timer.cancel(false));
@@ -208,12 +207,13 @@ public final class SubmissionQueue implements AutoCloseable {
     p.result.completeExceptionally(cause);
   }
 
+  /** Fails every entry of a batch taken from the queue. */
   public void fail(List<Entry> batch, Throwable cause) {
     for (Entry p : batch) fail(p, cause);
   }
 
   /** Fails every entry still queued (none of it was taken, so none of it is written). */
-  public void failQueued(Throwable cause) {
+  void failQueued(Throwable cause) {
     List<Entry> rest = new ArrayList<>();
     queue.drainTo(rest);
     queued.addAndGet(-rest.size());
