@@ -1,13 +1,12 @@
 package dev.stele.server.distributed;
 
-import dev.stele.merkle.Hash;
 import dev.stele.server.log.TreeState;
 import dev.stele.server.metrics.ServerMetrics;
 import dev.stele.server.sequencer.Appender;
-import dev.stele.server.sequencer.DuplicateEntryException;
 import dev.stele.server.sequencer.LogOverloadedException;
 import dev.stele.server.sequencer.Sequenced;
 import dev.stele.server.sequencer.Sequencer;
+import dev.stele.server.sequencer.SubmissionQueue;
 import dev.stele.server.sign.LogSigner;
 import dev.stele.server.storage.StorageException;
 import dev.stele.server.storage.StoreUnavailableException;
@@ -22,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -40,9 +37,10 @@ import org.postgresql.PGNotification;
  * <p>An entry goes through three steps, each in another place:
  *
  * <ol>
- *   <li><b>sequenced</b> here: this frontend's batcher gathers submissions (as the embedded
- *       sequencer does) and sequences each batch in one PostgreSQL transaction ({@link
- *       PgLogStore#sequence}): dedup, index, integrated time, SET, all durable on commit;
+ *   <li><b>sequenced</b> here: this frontend's batcher takes batches from a {@link
+ *       SubmissionQueue} (the embedded sequencer's, with its capacity, deadlines and in-flight
+ *       dedup) and sequences each in one PostgreSQL transaction ({@link PgLogStore#sequence}):
+ *       dedup, index, integrated time, SET, all durable on commit;
  *   <li><b>integrated</b> by whichever frontend holds the lease ({@link Integrator}): tiles,
  *       bundles and the checkpoint written to the object store, then the tree state committed;
  *   <li><b>answered</b> here: the watcher learns of the new tree state (PostgreSQL {@code
@@ -60,9 +58,7 @@ public final class Frontend implements Appender, AutoCloseable {
   /** How often the tree state is read when no notification arrives. */
   static final Duration POLL = Duration.ofMillis(100);
 
-  private record Pending(Sequencer.Submission submission, long enqueuedNanos, CompletableFuture<Sequenced> result) {}
-
-  private record Waiter(Pending pending, PgLogStore.Placed placed, long sequencedNanos) {}
+  private record Waiter(SubmissionQueue.Entry pending, PgLogStore.Placed placed, long sequencedNanos) {}
 
   private final PgLogStore store;
   private final LogSigner signer;
@@ -71,18 +67,9 @@ public final class Frontend implements Appender, AutoCloseable {
   private final ServerMetrics metrics;
   private final Integrator integrator;
 
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger queued = new AtomicInteger();
-  private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
+  private final SubmissionQueue queue;
   private final ConcurrentSkipListMap<Long, List<Waiter>> waiting = new ConcurrentSkipListMap<>();
   private final AtomicInteger waiters = new AtomicInteger();
-  /** Fails the answers of submissions that reach their deadline (the request's, as the sequencer's). */
-  private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
-      new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "stele-pg-deadlines");
-        t.setDaemon(true);
-        return t;
-      });
 
   /** What the readiness probe last found wrong with the stores (null: nothing), and when. */
   private record Health(String problem, long atNanos) {}
@@ -101,9 +88,7 @@ public final class Frontend implements Appender, AutoCloseable {
   private volatile Health health = new Health(null, System.nanoTime());
 
   private volatile TreeState head;
-  private volatile boolean accepting = true;
   private volatile boolean running = true;
-  private volatile String stoppedReason;
   private final Thread batcher;
   private final Thread watcher;
 
@@ -119,9 +104,10 @@ public final class Frontend implements Appender, AutoCloseable {
     this.clockMillis = clockMillis;
     this.metrics = metrics;
     this.integrator = new Integrator(store, signer, config.maxBatchSize(), store.config().leaseTtl(), name, this::advance);
+    // Deadlines as the embedded sequencer's; an answer can be late here for want of integration.
+    this.queue = new SubmissionQueue("frontend", "integrated", config, metrics, "stele-pg-deadlines");
     this.batcher = new Thread(this::runBatcher, "stele-pg-sequencer");
     this.watcher = new Thread(this::runWatcher, "stele-pg-watch");
-    deadlines.setRemoveOnCancelPolicy(true);
   }
 
   /** Starts the batcher, the watcher, the integrator and the stores' readiness probe. */
@@ -144,12 +130,12 @@ public final class Frontend implements Appender, AutoCloseable {
 
   @Override
   public int queueDepth() {
-    return queued.get() + waiters.get();
+    return queue.depth() + waiters.get();
   }
 
   @Override
   public String stoppedReason() {
-    return stoppedReason;
+    return queue.stoppedReason();
   }
 
   @Override
@@ -195,66 +181,12 @@ public final class Frontend implements Appender, AutoCloseable {
 
   @Override
   public CompletableFuture<Sequenced> submit(Sequencer.Submission s) {
-    if (!accepting) {
-      return CompletableFuture.failedFuture(new LogOverloadedException(
-          stoppedReason != null ? "the log is not accepting entries: " + stoppedReason : "the frontend is shutting down", 30));
-    }
-    Pending existing = inFlight.get(s.leafHash());
-    if (existing != null) return joinDuplicate(existing);
-    if (queued.incrementAndGet() > config.queueCapacity()) {
-      queued.decrementAndGet();
-      return CompletableFuture.failedFuture(new LogOverloadedException(
-          "the frontend's queue is full (" + config.queueCapacity() + " entries); retry shortly", 1));
-    }
-    Pending p = new Pending(s, System.nanoTime(), new CompletableFuture<>());
-    existing = inFlight.putIfAbsent(s.leafHash(), p);
-    if (existing != null) {
-      queued.decrementAndGet();
-      return joinDuplicate(existing);
-    }
-    queue.add(p);
-    // As the embedded sequencer: the caller's answer follows the entry's outcome or gives up at
-    // the deadline; copies submitted meanwhile follow the outcome itself (joinDuplicate).
-    CompletableFuture<Sequenced> answer = new CompletableFuture<>();
-    p.result().whenComplete((r, t) -> {
-      if (t == null) answer.complete(r);
-      else answer.completeExceptionally(t);
-    });
-    java.util.concurrent.ScheduledFuture<?> timer = deadlines.schedule(() -> expire(p, answer),
-        config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
-    answer.whenComplete((r, t) -> timer.cancel(false));
-    return answer;
-  }
-
-  /**
-   * The submission's deadline has passed: if it is still queued it is taken out (nothing of it is
-   * written); if it was sequenced, it stays in the log and is integrated whatever the answer.
-   */
-  private void expire(Pending p, CompletableFuture<Sequenced> answer) {
-    long ms = config.submitDeadline().toMillis();
-    if (queue.remove(p)) {
-      queued.decrementAndGet();
-      inFlight.remove(p.submission().leafHash(), p);
-      p.result().completeExceptionally(new LogOverloadedException("the entry waited " + ms
-          + " ms for the sequencer and was not appended; retry shortly", 1));
-    } else {
-      answer.completeExceptionally(new LogOverloadedException("the entry was not integrated within "
-          + ms + " ms; it may still be appended: a retry then gets 409 with its location", 1));
-    }
-  }
-
-  private CompletableFuture<Sequenced> joinDuplicate(Pending original) {
-    return original.result().thenCompose(r -> CompletableFuture.failedFuture(
-        new DuplicateEntryException(original.submission().leafHash(), r.index())));
+    return queue.submit(s);
   }
 
   @Override
   public void halt(String reason) {
-    synchronized (this) {
-      if (stoppedReason != null) return;
-      stoppedReason = reason;
-      accepting = false;
-    }
+    if (!queue.stop(reason)) return;
     LOG.log(Level.SEVERE, "frontend halted: " + reason);
     metrics.sequencerFailure();
   }
@@ -262,57 +194,37 @@ public final class Frontend implements Appender, AutoCloseable {
   // ---- sequencing ------------------------------------------------------------------------------
 
   private void runBatcher() {
-    List<Pending> batch = new ArrayList<>(config.maxBatchSize());
-    long maxAgeNanos = config.maxBatchAge().toNanos();
+    List<SubmissionQueue.Entry> batch = new ArrayList<>(config.maxBatchSize());
     try {
-      while (true) {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (!accepting) break;
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, config.maxBatchSize() - batch.size());
-        long deadline = first.enqueuedNanos() + maxAgeNanos;
-        long wait;
-        while (batch.size() < config.maxBatchSize() && (wait = deadline - System.nanoTime()) > 0) {
-          Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
-          if (next == null) break;
-          batch.add(next);
-          queue.drainTo(batch, config.maxBatchSize() - batch.size());
-        }
-        queued.addAndGet(-batch.size());
+      while (queue.takeBatch(batch)) {
         sequence(batch);
         batch.clear();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      List<Pending> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      queued.addAndGet(-rest.size());
-      fail(rest, new LogOverloadedException("the frontend stopped before this entry was sequenced", 30));
+      queue.failRemaining();
     }
   }
 
-  private void sequence(List<Pending> batch) {
+  private void sequence(List<SubmissionQueue.Entry> batch) {
     long start = System.nanoTime();
     List<PgLogStore.ToSequence> items = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
+    for (SubmissionQueue.Entry p : batch) {
       items.add(new PgLogStore.ToSequence(p.submission().leafHash(), p.submission().body(), p.submission().searchKeys()));
     }
     List<PgLogStore.Placed> placed;
     try {
       placed = store.sequence(items, clockMillis.getAsLong() / 1000, config.queueCapacity(), signer::signEntryTimestamp);
     } catch (PgLogStore.BacklogException e) {
-      fail(batch, new LogOverloadedException(e.getMessage(), 5));
+      queue.fail(batch, new LogOverloadedException(e.getMessage(), 5));
       return;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
       metrics.sequencerFailure();
       // The database is down or the transaction failed: nothing, or (if only the answer to the
       // commit was lost) the whole batch, was sequenced. Either way a retry is safe.
-      fail(batch, new LogOverloadedException(e instanceof StoreUnavailableException
+      queue.fail(batch, new LogOverloadedException(e instanceof StoreUnavailableException
           ? "the log's database is unavailable for the moment; retry shortly"
           : "sequencing failed (" + e.getMessage() + "); retry shortly", 5));
       return;
@@ -320,12 +232,10 @@ public final class Frontend implements Appender, AutoCloseable {
     long now = System.nanoTime();
     int fresh = 0;
     for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
+      SubmissionQueue.Entry p = batch.get(i);
       PgLogStore.Placed at = placed.get(i);
       if (at.duplicate()) {
-        inFlight.remove(p.submission().leafHash(), p);
-        metrics.duplicate();
-        p.result().completeExceptionally(new DuplicateEntryException(p.submission().leafHash(), at.index()));
+        queue.alreadyLogged(p, at.index());
       } else {
         fresh++;
         waiters.incrementAndGet();
@@ -361,9 +271,7 @@ public final class Frontend implements Appender, AutoCloseable {
       if (!waiting.remove(e.getKey(), e.getValue())) continue;
       for (Waiter w : e.getValue()) {
         waiters.decrementAndGet();
-        Pending p = w.pending();
-        inFlight.remove(p.submission().leafHash(), p);
-        p.result().complete(new Sequenced(w.placed().index(), w.placed().integratedTime(), w.placed().set(), state));
+        queue.succeed(w.pending(), new Sequenced(w.placed().index(), w.placed().integratedTime(), w.placed().set(), state));
       }
     }
   }
@@ -388,9 +296,7 @@ public final class Frontend implements Appender, AutoCloseable {
       if (!taken) continue;
       for (Waiter w : late) {
         waiters.decrementAndGet();
-        Pending p = w.pending();
-        inFlight.remove(p.submission().leafHash(), p);
-        p.result().completeExceptionally(new LogOverloadedException("entry " + w.placed().index()
+        queue.fail(w.pending(), new LogOverloadedException("entry " + w.placed().index()
             + " is in the log but not yet integrated (the integrator is behind, or cannot reach the"
             + " object store); a retry will answer 409 with its location once it is", 5));
       }
@@ -470,20 +376,13 @@ public final class Frontend implements Appender, AutoCloseable {
     }
   }
 
-  private void fail(List<Pending> batch, Throwable cause) {
-    for (Pending p : batch) {
-      inFlight.remove(p.submission().leafHash(), p);
-      p.result().completeExceptionally(cause);
-    }
-  }
-
   /**
    * Stops taking submissions, sequences what is queued, waits a while for those entries to be
    * integrated and answered, then stops the integrator (giving up its lease) and the watcher.
    */
   @Override
   public void close() throws InterruptedException {
-    accepting = false;
+    queue.stopAccepting();
     batcher.join();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (waiters.get() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
@@ -492,12 +391,12 @@ public final class Frontend implements Appender, AutoCloseable {
     watcher.join();
     for (List<Waiter> ws : waiting.values()) {
       for (Waiter w : ws) {
-        w.pending().result().completeExceptionally(new LogOverloadedException("the frontend stopped before entry "
+        queue.fail(w.pending(), new LogOverloadedException("the frontend stopped before entry "
             + w.placed().index() + " was integrated; it stays in the log", 30));
       }
     }
     waiting.clear();
-    deadlines.shutdownNow();
+    queue.close();
     probes.shutdownNow();
   }
 }

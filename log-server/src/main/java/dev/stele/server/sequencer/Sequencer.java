@@ -11,16 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -152,26 +146,13 @@ public final class Sequencer implements Appender, AutoCloseable {
     }
   }
 
-  private static final class Pending {
-    final Submission submission;
-    final long enqueuedNanos;
-    final CompletableFuture<Sequenced> result = new CompletableFuture<>();
-
-    Pending(Submission submission, long enqueuedNanos) {
-      this.submission = submission;
-      this.enqueuedNanos = enqueuedNanos;
-    }
-  }
-
   private final SequencerStore store;
   private final Signer signer;
   private final Config config;
   private final LongSupplier clockMillis;
   private final ServerMetrics metrics;
 
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger queued = new AtomicInteger();
-  private final ConcurrentHashMap<Hash, Pending> inFlight = new ConcurrentHashMap<>();
+  private final SubmissionQueue queue;
   /** The right edge of the tree at {@link #head}; read and replaced on the sequencer thread only. */
   private RightEdge edge;
 
@@ -185,18 +166,9 @@ public final class Sequencer implements Appender, AutoCloseable {
     return t;
   });
 
-  /** Fails the futures of submissions that reach their deadline; cancelled when they complete. */
-  private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-    Thread t = new Thread(r, "stele-sequencer-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
-
   private volatile TreeState head;
   /** Told each new durable head, on the sequencer thread, after the callers are answered. */
   private volatile java.util.function.Consumer<TreeState> committed = h -> { };
-  private volatile boolean accepting = true;
-  private volatile String stoppedReason;
   private Thread thread;
 
   /**
@@ -220,7 +192,7 @@ public final class Sequencer implements Appender, AutoCloseable {
     this.config = config;
     this.clockMillis = clockMillis;
     this.metrics = metrics;
-    deadlines.setRemoveOnCancelPolicy(true);
+    this.queue = new SubmissionQueue("log", "sequenced", config, metrics, "stele-sequencer-deadlines");
   }
 
   /** Starts the sequencer thread. Tests that drive batches by hand call {@link #flushNow} instead. */
@@ -247,13 +219,13 @@ public final class Sequencer implements Appender, AutoCloseable {
   /** Entries waiting for the sequencer. */
   @Override
   public int queueDepth() {
-    return queued.get();
+    return queue.depth();
   }
 
   /** Why the sequencer stopped after a failure, or null while it is healthy. */
   @Override
   public String stoppedReason() {
-    return stoppedReason;
+    return queue.stoppedReason();
   }
 
   /**
@@ -266,71 +238,7 @@ public final class Sequencer implements Appender, AutoCloseable {
    */
   @Override
   public CompletableFuture<Sequenced> submit(Submission s) {
-    if (!accepting) {
-      return CompletableFuture.failedFuture(new LogOverloadedException(
-          stoppedReason != null ? "the log is not accepting entries: " + stoppedReason
-              : "the log is shutting down", 30));
-    }
-    Pending existing = inFlight.get(s.leafHash());
-    if (existing != null) return joinDuplicate(existing);
-    if (queued.incrementAndGet() > config.queueCapacity()) {
-      queued.decrementAndGet();
-      return CompletableFuture.failedFuture(new LogOverloadedException(
-          "the log's queue is full (" + config.queueCapacity() + " entries); retry shortly", 1));
-    }
-    Pending p = new Pending(s, System.nanoTime());
-    existing = inFlight.putIfAbsent(s.leafHash(), p);
-    if (existing != null) {
-      queued.decrementAndGet();
-      return joinDuplicate(existing);
-    }
-    queue.add(p);
-    if (!accepting && queue.remove(p)) {
-      // Closed or halted between the check above and the add, and the sequencer never saw it.
-      queued.decrementAndGet();
-      inFlight.remove(s.leafHash(), p);
-      p.result.completeExceptionally(stoppedReason != null ? notAccepting()
-          : new LogOverloadedException("the log is shutting down", 30));
-      return p.result;
-    }
-    if (s.bulk()) return p.result;
-    // The caller's answer follows the batch's outcome, or gives up at the deadline; copies of the
-    // entry submitted meanwhile follow the outcome itself (joinDuplicate), whatever the deadline.
-    CompletableFuture<Sequenced> answer = new CompletableFuture<>();
-    p.result.whenComplete((r, t) -> {
-      if (t == null) answer.complete(r);
-      else answer.completeExceptionally(t);
-    });
-    ScheduledFuture<?> timer = deadlines.schedule(() -> expire(p, answer),
-        config.submitDeadline().toNanos(), TimeUnit.NANOSECONDS);
-    answer.whenComplete((r, t) -> timer.cancel(false));
-    return answer;
-  }
-
-  /**
-   * The submission's deadline has passed: if it is still queued it is taken out (nothing of it is
-   * written); if a batch already holds it, that batch decides whether it is in the log.
-   */
-  private void expire(Pending p, CompletableFuture<Sequenced> answer) {
-    long ms = config.submitDeadline().toMillis();
-    if (queue.remove(p)) {
-      queued.decrementAndGet();
-      inFlight.remove(p.submission.leafHash(), p);
-      p.result.completeExceptionally(new LogOverloadedException("the entry waited " + ms
-          + " ms for the sequencer and was not appended; retry shortly", 1));
-    } else {
-      answer.completeExceptionally(new LogOverloadedException("the entry was not sequenced within "
-          + ms + " ms; it may still be appended: a retry then gets 409 with its location", 1));
-    }
-  }
-
-  /** A second copy of an in-flight entry: once the first is in the log, this one is a duplicate. */
-  private CompletableFuture<Sequenced> joinDuplicate(Pending original) {
-    return original.result.thenCompose(r -> {
-      metrics.duplicate();
-      return CompletableFuture.failedFuture(
-          new DuplicateEntryException(original.submission.leafHash(), r.index()));
-    });
+    return queue.submit(s);
   }
 
   /** Sequences everything queued right now, on the calling thread. For tests without {@link #start}. */
@@ -345,37 +253,19 @@ public final class Sequencer implements Appender, AutoCloseable {
    * thread; false if nothing was queued. For tests without {@link #start}.
    */
   boolean flushOnce() {
-    List<Pending> batch = new ArrayList<>();
-    if (queue.drainTo(batch, config.maxBatchSize()) == 0) return false;
-    queued.addAndGet(-batch.size());
+    List<SubmissionQueue.Entry> batch = queue.drain();
+    if (batch.isEmpty()) return false;
     sequence(batch);
     return true;
   }
 
   private void run() {
-    List<Pending> batch = new ArrayList<>(config.maxBatchSize());
-    long maxAgeNanos = config.maxBatchAge().toNanos();
+    List<SubmissionQueue.Entry> batch = new ArrayList<>(config.maxBatchSize());
     try {
-      while (true) {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (!accepting) break;
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, config.maxBatchSize() - batch.size());
-        long deadline = first.enqueuedNanos + maxAgeNanos;
-        long wait;
-        while (batch.size() < config.maxBatchSize() && (wait = deadline - System.nanoTime()) > 0) {
-          Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
-          if (next == null) break;
-          batch.add(next);
-          queue.drainTo(batch, config.maxBatchSize() - batch.size());
-        }
-        queued.addAndGet(-batch.size());
+      while (queue.takeBatch(batch)) {
         sequence(batch);
         batch.clear();
-        if (stoppedReason != null) break;
+        if (queue.stoppedReason() != null) break;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -383,7 +273,7 @@ public final class Sequencer implements Appender, AutoCloseable {
       // Outside a batch's steps (they catch their own): the loop itself failed.
       died(t, batch);
     } finally {
-      failQueued(new LogOverloadedException("the log stopped before this entry was sequenced", 30));
+      queue.failRemaining();
     }
   }
 
@@ -391,7 +281,7 @@ public final class Sequencer implements Appender, AutoCloseable {
    * Runs one batch through the steps in the class comment. Never throws: a throwable that the
    * steps do not handle stops the sequencer ({@link #died}).
    */
-  private void sequence(List<Pending> batch) {
+  private void sequence(List<SubmissionQueue.Entry> batch) {
     try {
       sequenceSteps(batch);
     } catch (Throwable t) {
@@ -405,31 +295,25 @@ public final class Sequencer implements Appender, AutoCloseable {
    * failed commit: the write is atomic, and a retry of an entry that is there is a duplicate),
    * and the cause is logged once.
    */
-  private void died(Throwable t, List<Pending> batch) {
+  private void died(Throwable t, List<SubmissionQueue.Entry> batch) {
     // Clients and /readyz see the kind of failure; its message and stack go to the server log.
     String reason = "sequencer failed with " + t.getClass().getName() + "; the server log has the details";
-    boolean first;
-    synchronized (this) {
-      first = stoppedReason == null;
-      if (first) stoppedReason = reason;
-      accepting = false;
-    }
-    if (first) {
+    if (queue.stop(reason)) {
       LOG.log(Level.SEVERE, "sequencer stopped: " + reason + "; restart the server", t);
       metrics.sequencerFailure();
     }
-    failAll(batch, notAccepting());
-    failQueued(notAccepting());
+    queue.fail(batch, queue.notAccepting());
+    queue.failQueued(queue.notAccepting());
   }
 
-  private void sequenceSteps(List<Pending> batch) {
-    if (stoppedReason != null) {
+  private void sequenceSteps(List<SubmissionQueue.Entry> batch) {
+    if (queue.stoppedReason() != null) {
       // Halted from outside while this batch waited: it must not be committed.
-      failAll(batch, notAccepting());
+      queue.fail(batch, queue.notAccepting());
       return;
     }
     long start = System.nanoTime();
-    List<Pending> fresh;
+    List<SubmissionQueue.Entry> fresh;
     try {
       fresh = dropDuplicates(batch);
     } catch (IOException | RuntimeException e) {
@@ -444,7 +328,7 @@ public final class Sequencer implements Appender, AutoCloseable {
     // Integrated time is in seconds and never goes backwards along the log, whatever the clock.
     long integratedTime = Math.max(clockMillis.getAsLong() / 1000, old.lastIntegratedTime());
     List<Hash> leaves = new ArrayList<>(fresh.size());
-    for (Pending p : fresh) leaves.add(p.submission.leafHash());
+    for (SubmissionQueue.Entry p : fresh) leaves.add(p.submission.leafHash());
 
     RightEdge.Growth growth;
     String checkpoint;
@@ -486,9 +370,7 @@ public final class Sequencer implements Appender, AutoCloseable {
     head = next;
     metrics.batchCommitted(fresh.size(), commitNanos, System.nanoTime() - start);
     for (int i = 0; i < fresh.size(); i++) {
-      Pending p = fresh.get(i);
-      inFlight.remove(p.submission.leafHash(), p);
-      p.result.complete(new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
+      queue.succeed(fresh.get(i), new Sequenced(size + i, integratedTime, appended.get(i).entry().set(), next));
     }
     try {
       committed.accept(next);
@@ -502,7 +384,7 @@ public final class Sequencer implements Appender, AutoCloseable {
    * Submission#bulk}). Signing is the sequencer's largest cost per entry, so a large batch is
    * signed in slices on the signing pool and on this thread at once; the batch waits for all.
    */
-  private byte[][] signEntryTimestamps(List<Pending> fresh, long firstIndex, long integratedTime)
+  private byte[][] signEntryTimestamps(List<SubmissionQueue.Entry> fresh, long firstIndex, long integratedTime)
       throws GeneralSecurityException {
     int n = fresh.size();
     byte[][] sets = new byte[n][];
@@ -543,7 +425,7 @@ public final class Sequencer implements Appender, AutoCloseable {
     return sets;
   }
 
-  private void signSlice(List<Pending> fresh, byte[][] sets, int from, int to, long firstIndex,
+  private void signSlice(List<SubmissionQueue.Entry> fresh, byte[][] sets, int from, int to, long firstIndex,
       long integratedTime) throws GeneralSecurityException {
     for (int i = from; i < to; i++) {
       Submission s = fresh.get(i).submission;
@@ -552,19 +434,17 @@ public final class Sequencer implements Appender, AutoCloseable {
   }
 
   /** Fails and removes the entries of the batch that are already in the log. */
-  private List<Pending> dropDuplicates(List<Pending> batch) throws IOException {
+  private List<SubmissionQueue.Entry> dropDuplicates(List<SubmissionQueue.Entry> batch) throws IOException {
     List<Hash> hashes = new ArrayList<>(batch.size());
-    for (Pending p : batch) hashes.add(p.submission.leafHash());
+    for (SubmissionQueue.Entry p : batch) hashes.add(p.submission.leafHash());
     long[] found = store.findIndexes(hashes);
-    List<Pending> fresh = new ArrayList<>(batch.size());
+    List<SubmissionQueue.Entry> fresh = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
+      SubmissionQueue.Entry p = batch.get(i);
       if (found[i] < 0) {
         fresh.add(p);
       } else {
-        inFlight.remove(p.submission.leafHash(), p);
-        metrics.duplicate();
-        p.result.completeExceptionally(new DuplicateEntryException(p.submission.leafHash(), found[i]));
+        queue.alreadyLogged(p, found[i]);
       }
     }
     return fresh;
@@ -579,50 +459,25 @@ public final class Sequencer implements Appender, AutoCloseable {
    */
   @Override
   public void halt(String reason) {
-    synchronized (this) {
-      if (stoppedReason != null) return;
-      stoppedReason = reason;
-      accepting = false;
-    }
+    if (!queue.stop(reason)) return;
     LOG.log(Level.SEVERE, "sequencer halted: " + reason);
     metrics.sequencerFailure();
-    failQueued(notAccepting());
-  }
-
-  private LogOverloadedException notAccepting() {
-    return new LogOverloadedException("the log is not accepting entries: " + stoppedReason, 30);
+    queue.failQueued(queue.notAccepting());
   }
 
   /** A failure that leaves nothing behind: fail the batch, keep going. */
-  private void failBatch(String what, List<Pending> batch, Exception cause) {
+  private void failBatch(String what, List<SubmissionQueue.Entry> batch, Exception cause) {
     LOG.log(Level.WARNING, what + " for a batch of " + batch.size() + "; nothing was written", cause);
     metrics.sequencerFailure();
-    failAll(batch, cause);
+    queue.fail(batch, cause);
   }
 
-  private void stop(String reason, List<Pending> batch, Exception cause) {
+  private void stop(String reason, List<SubmissionQueue.Entry> batch, Exception cause) {
     LOG.log(Level.SEVERE, "sequencer stopped: " + reason, cause);
     metrics.sequencerFailure();
-    synchronized (this) {
-      if (stoppedReason == null) stoppedReason = reason;
-      accepting = false;
-    }
-    failAll(batch, cause);
-    failQueued(notAccepting());
-  }
-
-  private void failAll(List<Pending> batch, Throwable cause) {
-    for (Pending p : batch) {
-      inFlight.remove(p.submission.leafHash(), p);
-      p.result.completeExceptionally(cause);
-    }
-  }
-
-  private void failQueued(Exception cause) {
-    List<Pending> rest = new ArrayList<>();
-    queue.drainTo(rest);
-    queued.addAndGet(-rest.size());
-    failAll(rest, cause);
+    queue.stop(reason);
+    queue.fail(batch, cause);
+    queue.failQueued(queue.notAccepting());
   }
 
   /**
@@ -630,7 +485,7 @@ public final class Sequencer implements Appender, AutoCloseable {
    */
   @Override
   public void close() throws InterruptedException {
-    accepting = false;
+    queue.stopAccepting();
     Thread t;
     synchronized (this) {
       t = thread;
@@ -638,6 +493,6 @@ public final class Sequencer implements Appender, AutoCloseable {
     if (t != null) t.join();
     else flushNow();
     signingPool.shutdown();
-    deadlines.shutdownNow();
+    queue.close();
   }
 }
