@@ -74,7 +74,9 @@ per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else p
 start_server() { # dir log: starts the server, sets server_pid and startup_s (launch to listening)
   local t0
   t0=$(date +%s.%N)
-  "$java" -Xmx"$heap" --enable-native-access=ALL-UNNAMED -cp "$server_cp" dev.stele.server.Main \
+  # As bin/stele-server: class data sharing on JDKs that have it (the archive beside the jars).
+  stele_cds "$java" "$jars/server.jsa" --port "$port"
+  "$java" ${cds_flags[@]+"${cds_flags[@]}"} -Xmx"$heap" --enable-native-access=ALL-UNNAMED -cp "$server_cp" dev.stele.server.Main \
     --port "$port" --data-dir "$1" --public-url "$url" ${server_args[@]+"${server_args[@]}"} >"$2" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")

@@ -35,3 +35,21 @@ stele_java() { # prints the java to run: $STELE_JAVA, else the newest JDK (17 or
   done
   echo "${best:-java}"
 }
+
+stele_cds() { # java archive [args...]: sets the array cds_flags to the JVM flags for class data sharing when the args start a server
+  # JDK 19 and later archive the classes a run loaded when it exits (AutoCreateSharedArchive)
+  # and map them at the next start, instead of reading and verifying them from the jars again:
+  # about a quarter of a server start's CPU (bench/README.md). The JVM makes a new archive when
+  # the JDK or the jars change. Only when serving: the first --help or subcommand would
+  # otherwise fill the archive with its own few classes, and the archive is not remade for that.
+  local java="$1" archive="$2" release major
+  shift 2
+  cds_flags=()
+  case "${1:-}" in ""|-*) ;; *) return 0 ;; esac
+  case " $* " in *" --help "*|*" -h "*|*" --version "*|*" -V "*) return 0 ;; esac
+  release="$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")/release"
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null || true)"
+  [ -n "$major" ] && [ "$major" -ge 19 ] || return 0
+  # -Xlog: the archive's notes (classes it skipped) would go to the server's standard output.
+  cds_flags=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive" '-Xlog:cds*=off')
+}

@@ -68,25 +68,9 @@ public final class RekorClient {
    */
   public record Consistency(ConsistencyProof proof, Hash rootHash) {}
 
-  private RekorClient(Builder b) {
-    String s = b.baseUrl.toString();
-    this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-    HttpTransport.Builder http = HttpTransport.builder()
-        .connectTimeout(b.connectTimeout)
-        .timeout(b.timeout)
-        .bodyTimeout(b.timeout)
-        .maxAttempts(b.maxAttempts)
-        .backoff(b.initialBackoff, b.maxBackoff)
-        .maxRetryAfter(b.maxRetryAfter)
-        .maxBodyBytes(MAX_BODY_BYTES)
-        .userAgent("stele-client");
-    if (b.token != null) {
-      http.bearerToken(this.baseUrl, b.token);
-    }
-    if (!b.trustRoots.isEmpty()) {
-      http.trustRoots(b.trustRoots);
-    }
-    this.http = http.build();
+  private RekorClient(URI baseUrl, HttpTransport http) {
+    this.baseUrl = baseUrl;
+    this.http = http;
   }
 
   /** A builder for the log at {@code baseUrl}, e.g. {@code http://127.0.0.1:3000}. */
@@ -401,56 +385,53 @@ public final class RekorClient {
     return "RekorClient[" + baseUrl + "]";
   }
 
-  /** Builds a {@link RekorClient}. */
+  /**
+   * Builds a {@link RekorClient}: the log's URL, and what the {@link HttpTransport} under it takes
+   * (deadlines, retries, the bearer token, TLS roots; its defaults are the client's).
+   */
   public static final class Builder {
     private final URI baseUrl;
-    private Duration timeout = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private int maxAttempts = 4;
-    private Duration initialBackoff = Duration.ofMillis(250);
-    private Duration maxBackoff = Duration.ofSeconds(8);
-    private Duration maxRetryAfter = Duration.ofSeconds(60);
-    private String token;
-    private List<X509Certificate> trustRoots = List.of();
+    private final HttpTransport.Builder http = HttpTransport.builder()
+        .maxBodyBytes(MAX_BODY_BYTES)
+        .userAgent("stele-client");
 
     private Builder(URI baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      Objects.requireNonNull(baseUrl, "baseUrl");
       if (baseUrl.getScheme() == null || !Arrays.asList("http", "https").contains(baseUrl.getScheme())
           || baseUrl.getHost() == null) {
         throw new IllegalArgumentException("the log URL must be http(s)://host[:port][/path], got " + baseUrl);
       }
+      String s = baseUrl.toString();
+      this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     }
 
     /** Per request, from sending to the whole answer (default 30 s; a submit waits for integration). */
     public Builder timeout(Duration value) {
-      this.timeout = positive(value);
+      http.timeout(value).bodyTimeout(value);
       return this;
     }
 
+    /** Connecting (default 10 s). */
     public Builder connectTimeout(Duration value) {
-      this.connectTimeout = positive(value);
+      http.connectTimeout(value);
       return this;
     }
 
     /** Attempts in all, including the first (default 4). */
     public Builder maxAttempts(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("at least one attempt, got " + value);
-      }
-      this.maxAttempts = value;
+      http.maxAttempts(value);
       return this;
     }
 
-    /** Backoff before the second attempt, doubling after each (default 250 ms, at most 8 s). */
+    /** Backoff before the second attempt, doubling after each, with jitter (default 250 ms, at most 8 s). */
     public Builder backoff(Duration initial, Duration max) {
-      this.initialBackoff = positive(initial);
-      this.maxBackoff = positive(max);
+      http.backoff(initial, max);
       return this;
     }
 
     /** The longest {@code Retry-After} the client waits; a longer one fails the call (default 60 s). */
     public Builder maxRetryAfter(Duration value) {
-      this.maxRetryAfter = Objects.requireNonNull(value);
+      http.maxRetryAfter(value);
       return this;
     }
 
@@ -461,27 +442,20 @@ public final class RekorClient {
      * @throws IllegalArgumentException if the log URL is plain HTTP to another host
      */
     public Builder bearerToken(String value) {
-      // Checked now, so that a misconfiguration fails before anything is sent.
-      HttpTransport.builder().bearerToken(baseUrl, value);
-      this.token = value;
+      http.bearerToken(baseUrl, value);
       return this;
     }
 
     /** TLS roots to trust besides the JDK's own, e.g. the CA of a private log. */
     public Builder trustRoots(List<X509Certificate> roots) {
-      this.trustRoots = List.copyOf(roots);
+      if (!roots.isEmpty()) {
+        http.trustRoots(roots);
+      }
       return this;
     }
 
     public RekorClient build() {
-      return new RekorClient(this);
-    }
-
-    private static Duration positive(Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("must be positive, got " + d);
-      }
-      return d;
+      return new RekorClient(baseUrl, http.build());
     }
   }
 }

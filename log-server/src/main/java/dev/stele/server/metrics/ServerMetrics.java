@@ -134,7 +134,12 @@ public final class ServerMetrics {
 
   /** An imported entry's SET was signed on its first read. */
   public void lazySetSigned() {
-    lazySets.increment();
+    lazySetsSigned(1);
+  }
+
+  /** {@code n} imported entries' SETs were signed after their import (first reads, or the filler). */
+  public void lazySetsSigned(int n) {
+    lazySets.increment(n);
   }
 
   public void duplicate() {

@@ -114,9 +114,7 @@ public final class SetFiller implements AutoCloseable {
         if (!out.isEmpty()) {
           store.keepSets(out);
           signed += out.size();
-          for (int i = 0; i < out.size(); i++) {
-            metrics.lazySetSigned();
-          }
+          metrics.lazySetsSigned(out.size());
         }
         next += batch.size();
         done = next;
