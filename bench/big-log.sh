@@ -51,7 +51,7 @@ if [ -z "${BIG_JARS:-}" ]; then
   cp -r log-server/target/stele-log-server.jar log-server/target/lib "$jars/server/"
   cp -r monitor/target/stele-monitor.jar monitor/target/lib "$jars/monitor/"
 fi
-bench=("$java" -cp "$jars/benchmarks.jar")
+bench=("$java" --enable-native-access=ALL-UNNAMED -cp "$jars/benchmarks.jar")
 server_cp="$jars/server/stele-log-server.jar:$jars/server/lib/*"
 monitor_cp="$jars/monitor/stele-monitor.jar:$jars/monitor/lib/*"
 echo "# big-log N=$n in $work, $(date -u +%FT%TZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)"

@@ -137,7 +137,14 @@ public final class RocksLogStore implements LogStore, SequencerStore {
     DBOptions dbOpts = keep(new DBOptions()
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
-        .setMaxBackgroundJobs(2)
+        // Four jobs (one flush, three compactions) on any machine, and big compactions split in
+        // two: with two jobs the one compaction slot was held for minutes by the search family's
+        // L0 to bottom-level compaction (random keys: each L0 file overlaps the whole bottom
+        // level) while the entries family's L0 reached 36 files and writes stopped (bench/README.md,
+        // 100 M). More threads than cores add no throughput; they keep a short compaction from
+        // waiting behind a long one.
+        .setMaxBackgroundJobs(4)
+        .setMaxSubcompactions(2)
         .setBytesPerSync(1 << 20)
         .setWalBytesPerSync(1 << 20)
         .setWriteBufferManager(memtables)
