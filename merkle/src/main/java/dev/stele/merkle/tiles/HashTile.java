@@ -43,6 +43,8 @@ public final class HashTile {
    */
   private final byte[] blockRoots;
 
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Rfc6962::newSha256);
+
   /** Hashes per block of a full tile ({@link #blockRoots()}). */
   public static final int BLOCK = 16;
   /** Blocks per full tile. */
@@ -237,7 +239,8 @@ public final class HashTile {
     if (n == 1) {
       return Hash.of(src, first * Hash.SIZE);
     }
-    MessageDigest md = Rfc6962.newSha256();
+    // A proof asks for up to eight of these: one digest per thread, not one per call.
+    MessageDigest md = SHA256.get();
     byte[] level = new byte[n / 2 * Hash.SIZE];
     for (int i = 0; i < n / 2; i++) {
       Rfc6962.hashChildren(md, src, (first + 2 * i) * Hash.SIZE, level, i * Hash.SIZE);
