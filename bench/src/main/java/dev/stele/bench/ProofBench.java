@@ -4,9 +4,14 @@ import dev.stele.merkle.Hash;
 import dev.stele.merkle.proof.ConsistencyProof;
 import dev.stele.merkle.proof.InclusionProof;
 import dev.stele.merkle.proof.ProofException;
+import dev.stele.merkle.tiles.HashTile;
+import dev.stele.merkle.tiles.TileFormatException;
+import dev.stele.merkle.tiles.TileId;
 import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.merkle.tiles.TileReader;
 import dev.stele.merkle.tiles.TreeIntegrator;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +43,7 @@ public class ProofBench {
   private final InclusionProof[] inclusions = new InclusionProof[CASES];
   private final ConsistencyProof[] consistencies = new ConsistencyProof[CASES];
   private int next;
+  private final java.util.Map<HashTile, byte[]> blockRoots = new java.util.HashMap<>();
 
   @Setup
   public void setup() throws IOException {
@@ -67,6 +73,39 @@ public class ProofBench {
   @Benchmark
   public InclusionProof buildInclusion() throws IOException {
     return TileProofBuilder.inclusion(tiles, indices[nextCase()], N);
+  }
+
+  /**
+   * An inclusion proof from tiles read afresh, as from a store with nothing cached: every full
+   * tile rebuilds its interior.
+   */
+  @Benchmark
+  public InclusionProof buildInclusionUncached() throws IOException {
+    return TileProofBuilder.inclusion(fresh(false), indices[nextCase()], N);
+  }
+
+  /** The same, with the block roots a store keeps beside each full tile. */
+  @Benchmark
+  public InclusionProof buildInclusionUncachedWithBlockRoots() throws IOException {
+    return TileProofBuilder.inclusion(fresh(true), indices[nextCase()], N);
+  }
+
+  private TileReader fresh(boolean withBlockRoots) {
+    return ids -> {
+      List<HashTile> out = new ArrayList<>(ids.size());
+      for (HashTile t : tiles.readTiles(ids)) {
+        HashTile copy;
+        try {
+          copy = HashTile.decode(t.encode());
+        } catch (TileFormatException e) {
+          throw new IOException(e);
+        }
+        // The roots as a store has them: computed once per tile (in the warm-up), not per proof.
+        out.add(withBlockRoots && copy.width() == TileId.FULL_WIDTH
+            ? copy.withBlockRoots(blockRoots.computeIfAbsent(copy, HashTile::blockRoots)) : copy);
+      }
+      return out;
+    };
   }
 
   @Benchmark

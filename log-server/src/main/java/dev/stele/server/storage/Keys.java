@@ -65,6 +65,17 @@ final class Keys {
     return k;
   }
 
+  /**
+   * The block roots kept beside the full tile (level, index) ({@code HashTile#blockRoots}): the
+   * tile's key with the top bit of the level byte set, so that they sort apart from the tiles
+   * (levels are below 64).
+   */
+  static byte[] tileBlockRoots(int level, long index) {
+    byte[] k = tile(level, index);
+    k[0] |= (byte) 0x80;
+    return k;
+  }
+
   /** The prefix under which all entries of one search key sort. */
   static byte[] searchPrefix(String key) {
     byte[] s = key.getBytes(StandardCharsets.UTF_8);

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stele.merkle.Hash;
 import dev.stele.merkle.Rfc6962;
+import dev.stele.merkle.proof.InclusionProof;
+import dev.stele.merkle.proof.ProofVerifier;
 import dev.stele.merkle.tiles.HashTile;
 import dev.stele.merkle.tiles.TileId;
+import dev.stele.merkle.tiles.TileProofBuilder;
+import dev.stele.merkle.tiles.TileReader;
 import dev.stele.server.log.LogIdentity;
 import dev.stele.server.log.StoredEntry;
 import dev.stele.server.log.TreeState;
@@ -46,6 +50,59 @@ class RocksLogStoreTest {
       for (long i = c.seek(from); i >= 0; i = c.seek(i + 1)) out.add(i);
     }
     return out;
+  }
+
+  /**
+   * A full tile is stored with its block roots, and read back with them after a reopen (nothing
+   * cached): proofs through it are the ones the tile's rebuilt interior gives, and verify.
+   */
+  @Test
+  void fullTiles_keepTheirBlockRoots_andProofsThroughThemAreUnchanged() throws Exception {
+    int n = 300;
+    List<Batch.Appended> entries = new ArrayList<>();
+    List<Hash> leaves = new ArrayList<>();
+    for (long i = 0; i < n; i++) {
+      leaves.add(Rfc6962.hashLeaf(body(i)));
+      entries.add(new Batch.Appended(new StoredEntry(i, 1000 + i, new byte[] {7}, body(i)), leaves.get((int) i), List.of()));
+    }
+    HashTile full = HashTile.of(leaves.subList(0, 256));
+    List<Hash> level = new ArrayList<>();
+    byte[] roots = full.blockRoots();
+    for (int b = 0; b < HashTile.BLOCKS; b++) level.add(Hash.of(roots, b * Hash.SIZE));
+    while (level.size() > 1) {
+      List<Hash> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) up.add(Rfc6962.hashChildren(level.get(i), level.get(i + 1)));
+      level = up;
+    }
+    Map<TileId, HashTile> tiles = Map.of(
+        new TileId(0, 0, 256), full,
+        new TileId(0, 1, n - 256), HashTile.of(leaves.subList(256, n)),
+        new TileId(1, 0, 1), HashTile.of(level));
+    try (RocksLogStore s = RocksLogStore.open(dir)) {
+      s.commit(new Batch(entries, tiles, new TreeState(n, leaves.get(0), 1000, "origin\n300\nroot\n\n— sig\n")));
+    }
+    try (RocksLogStore s = RocksLogStore.open(dir)) {
+      List<HashTile> read = s.readTiles(List.of(new TileId(0, 0, 256), new TileId(0, 1, n - 256), new TileId(1, 0, 1)));
+      assertTrue(read.get(0).hasBlockRoots(), "the full tile comes back with its block roots");
+      assertArrayEquals(roots, read.get(0).blockRoots());
+      assertTrue(!read.get(1).hasBlockRoots() && !read.get(2).hasBlockRoots(), "partial tiles have none");
+      // The same stored tiles without their block roots: every interior node rebuilt.
+      TileReader rebuilt = ids -> {
+        List<HashTile> out = new ArrayList<>();
+        for (HashTile t : s.readTiles(ids)) {
+          List<Hash> row = new ArrayList<>();
+          for (int j = 0; j < t.width(); j++) row.add(t.get(j));
+          out.add(HashTile.of(row));
+        }
+        return out;
+      };
+      Hash root = TileProofBuilder.root(rebuilt, n);
+      for (long i = 0; i < n; i++) {
+        InclusionProof p = TileProofBuilder.inclusion(s, i, n);
+        assertEquals(TileProofBuilder.inclusion(rebuilt, i, n), p, "entry " + i);
+        ProofVerifier.verifyInclusion(i, n, leaves.get((int) i), p.hashes(), root);
+      }
+    }
   }
 
   @Test

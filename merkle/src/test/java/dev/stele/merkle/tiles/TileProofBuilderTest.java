@@ -9,6 +9,8 @@ import dev.stele.merkle.Rfc6962;
 import dev.stele.merkle.TestLeaves;
 import dev.stele.merkle.proof.ProofException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,58 @@ class TileProofBuilderTest {
           "consistency from " + m1 + what);
       TileProofBuilder.consistency(tiles, m1, n).verify(tree.root(m1), tree.root(n));
     }
+  }
+
+  /**
+   * Full tiles read with their stored block roots (as the log's store keeps them) give the same
+   * proofs as tiles that rebuild their interior, without computing it.
+   */
+  @Test
+  void proofsThroughTilesWithBlockRoots_areTheSame() throws IOException, ProofException {
+    InMemoryTree tree = TestLeaves.bigTree();
+    Random rnd = new Random(Long.getLong("stele.seed", 16));
+    long[] sizes = {256, 257, 511, 512, 600, 65_536, 65_537, 70_000, TestLeaves.BIG};
+    int proofs = 0;
+    for (long n : sizes) {
+      TileReader plain = TileStore.fromTree(tree, n);
+      List<HashTile> seen = new ArrayList<>();
+      TileReader withRoots = ids -> {
+        List<HashTile> out = new ArrayList<>();
+        for (HashTile t : plain.readTiles(ids)) {
+          // Fresh tile objects, as read from a store: no interior computed yet.
+          HashTile read = t.width() == TileId.FULL_WIDTH
+              ? HashTile.wrap(t.encode(), t.width()).withBlockRoots(HashTile.wrap(t.encode(), t.width()).blockRoots())
+              : t;
+          seen.add(read);
+          out.add(read);
+        }
+        return out;
+      };
+      for (int i = 0; i < 300; i++) {
+        // Every place in the first tile (each height of sibling), then anywhere.
+        long m = i < 256 ? i : (long) (rnd.nextDouble() * n);
+        assertEquals(tree.inclusion(m, n), TileProofBuilder.inclusion(withRoots, m, n), m + "/" + n);
+        long m1 = 1 + (long) (rnd.nextDouble() * n);
+        assertEquals(tree.consistency(m1, n), TileProofBuilder.consistency(withRoots, m1, n), m1 + "->" + n);
+        proofs += 2;
+      }
+      assertTrue(seen.stream().anyMatch(HashTile::hasBlockRoots), "full tiles were read at size " + n);
+    }
+    System.out.println("[tile proofs] " + proofs + " proofs through tiles with block roots");
+  }
+
+  @Test
+  void blockRoots_areTheRootsOfEachSixteenHashes_andOnlyForFullTiles() throws Exception {
+    InMemoryTree tree = TestLeaves.bigTree();
+    HashTile full = TileStore.fromTree(tree, 512).readTiles(List.of(new TileId(0, 1, 256))).get(0);
+    byte[] roots = HashTile.decode(full.encode()).blockRoots();
+    for (int b = 0; b < HashTile.BLOCKS; b++) {
+      assertEquals(tree.node(4, 16 + b), dev.stele.merkle.Hash.of(roots, b * 32), "block " + b);
+    }
+    HashTile partial = TileStore.fromTree(tree, 300).readTiles(List.of(new TileId(0, 1, 44))).get(0);
+    assertThrows(IllegalStateException.class, partial::blockRoots);
+    assertThrows(IllegalStateException.class, () -> partial.withBlockRoots(roots));
+    assertThrows(IllegalArgumentException.class, () -> full.withBlockRoots(new byte[31]));
   }
 
   @Test
