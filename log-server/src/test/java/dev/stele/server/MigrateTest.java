@@ -41,24 +41,9 @@ class MigrateTest {
       before = rocks.checkpoint();
     }
     DistributedStorage d = Distributed.fresh();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream saved = System.out;
-    int code;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    // The command takes S3 credentials the standard AWS way; in this JVM, its system properties.
-    System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
-    try {
-      code = new CommandLine(new Main()).execute("migrate", "--from", dir.toString(), "--to", "postgres",
-          "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(), "--s3-bucket", d.s3Bucket(),
-          "--public-url", "http://127.0.0.1");
-    } finally {
-      System.setOut(saved);
-      System.clearProperty("aws.accessKeyId");
-      System.clearProperty("aws.secretAccessKey");
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, printed);
+    Migrated m = migrate(d);
+    String printed = m.printed();
+    assertEquals(0, m.code(), printed);
     assertTrue(printed.contains("source root " + before.root().hex()), printed);
     assertTrue(printed.contains("target root " + before.root().hex()), printed);
 
@@ -92,21 +77,8 @@ class MigrateTest {
     assertEquals(0, new CommandLine(new Main()).execute("import", file.toString(), "--data-dir", dir.toString(),
         "--tree-id", "7", "--public-url", "http://127.0.0.1", "--trust-input"));
     DistributedStorage d = Distributed.fresh();
-    System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
-    PrintStream saved = System.out;
-    int code;
-    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    try {
-      code = new CommandLine(new Main()).execute("migrate", "--from", dir.toString(), "--to", "postgres",
-          "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(), "--s3-bucket", d.s3Bucket(),
-          "--public-url", "http://127.0.0.1");
-    } finally {
-      System.setOut(saved);
-      System.clearProperty("aws.accessKeyId");
-      System.clearProperty("aws.secretAccessKey");
-    }
-    assertEquals(0, code);
+    Migrated m = migrate(d);
+    assertEquals(0, m.code(), m.printed());
     assertEquals(0, setLength(d, 5), "migrated without a SET, as imported");
     try (TestServer pg = TestServer.start(Distributed.config(dir, d), UnaryOperator.identity())) {
       LoggedEntry first = pg.verifiedEntry(pg.get("/api/v1/log/entries?logIndex=5").body());
@@ -126,6 +98,28 @@ class MigrateTest {
         assertTrue(rs.next(), "no row for entry " + index);
         return rs.getInt(1);
       }
+    }
+  }
+
+  private record Migrated(int code, String printed) {}
+
+  /** Runs {@code stele-server migrate} of {@link #dir} into {@code d}, capturing what it prints. */
+  private Migrated migrate(DistributedStorage d) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    // The command takes S3 credentials the standard AWS way; in this JVM, its system properties.
+    System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
+    try {
+      int code = new CommandLine(new Main()).execute("migrate", "--from", dir.toString(), "--to", "postgres",
+          "--db-url", d.dbUrl(), "--s3-endpoint", d.s3Endpoint().toString(), "--s3-bucket", d.s3Bucket(),
+          "--public-url", "http://127.0.0.1");
+      return new Migrated(code, out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(saved);
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
     }
   }
 }

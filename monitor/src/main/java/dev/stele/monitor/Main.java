@@ -195,8 +195,7 @@ public final class Main implements Callable<Integer> {
     try {
       return TlsPair.certificates(Files.readAllBytes(logCa));
     } catch (KeyFileException e) {
-      throw new IllegalArgumentException("--log-ca " + logCa + (e.getMessage().startsWith("holds") ? " " : ": ")
-          + e.getMessage());
+      throw new IllegalArgumentException("--log-ca " + logCa + ": " + e.getMessage());
     }
   }
 

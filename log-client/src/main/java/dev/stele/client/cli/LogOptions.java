@@ -177,8 +177,7 @@ final class LogOptions {
     } catch (IOException e) {
       throw new CliException(ExitCode.INPUT, "cannot read --log-ca " + caFile + ": " + e);
     } catch (KeyFileException e) {
-      throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + (e.getMessage().startsWith("holds") ? " " : ": ")
-          + e.getMessage());
+      throw new CliException(ExitCode.INPUT, "--log-ca " + caFile + ": " + e.getMessage());
     }
   }
 
